@@ -1,0 +1,66 @@
+// The status model: one shape for the status socket, `carp-failover status --json`, metrics and
+// the drain checks. Timestamps are ISO-8601 strings (UTC); durations are milliseconds.
+import type { ErrorSummary } from '../errors.js';
+import type { DemotionReason, NodeRole, OperatorFlags, VhidState } from '../model.js';
+import type { ReadinessHold, ResourceKind } from '../resources/resource.js';
+
+/** Bumped only on an incompatible change of StatusReport. */
+export const STATUS_VERSION = 1;
+
+export interface ResourceStatus {
+  id: string;
+  kind: ResourceKind;
+  /** undefined/null when the resource is left alone for the current role. */
+  desired: unknown;
+  actual: unknown;
+  /** null before the first observation. */
+  inSync: boolean | null;
+  lastObservedAt: string | null;
+  lastChangeAt: string | null;
+  lastError: (ErrorSummary & { at: string }) | null;
+  /** Consecutive failed attempts; 0 once a run converges it. */
+  attempts: number;
+  nextRetryAt: string | null;
+  /** Why the engine is not acting on it right now (settling, frozen, backoff…), or null. */
+  waiting: string | null;
+  extra: Record<string, unknown>;
+}
+
+export interface DrainCondition {
+  name: string;
+  met: boolean;
+  detail: string;
+}
+
+export interface StatusReport {
+  version: typeof STATUS_VERSION;
+  node: string;
+  role: NodeRole;
+  roleSince: string;
+  vhids: VhidState[];
+  demotion: {
+    total: number | null;
+    ours: Record<DemotionReason, number>;
+    preempt: boolean | null;
+    allow: boolean | null;
+  };
+  flags: OperatorFlags;
+  /** Present while draining: each condition of "drained" with its state. */
+  drain: { drained: boolean; conditions: DrainCondition[] } | null;
+  readiness: { ready: boolean; holds: ReadinessHold[] };
+  resources: ResourceStatus[];
+  counters: Record<string, number>;
+  lastReconcile: { id: string; at: string; durationMs: number; ok: boolean } | null;
+  config: { path: string; loadedAt: string; reloads: number; reloadFailures: number };
+  startedAt: string;
+  /** Refreshed on every answer and every engine tick: a reader can tell a stale process. */
+  heartbeatAt: string;
+  pid: number;
+}
+
+/** ISO-8601 from epoch ms; null stays null. */
+export function isoTime(ms: number): string;
+export function isoTime(ms: number | null): string | null;
+export function isoTime(ms: number | null): string | null {
+  return ms === null ? null : new Date(ms).toISOString();
+}
