@@ -64,3 +64,26 @@ export function isoTime(ms: number | null): string | null;
 export function isoTime(ms: number | null): string | null {
   return ms === null ? null : new Date(ms).toISOString();
 }
+
+/** One step of a failover as `history` shows it. */
+export interface TimelineStep {
+  /** Milliseconds since the transition that started the timeline. */
+  offsetMs: number;
+  at: string;
+  resource: string;
+  step: string;
+  outcome: 'ok' | 'error' | 'skipped';
+  durationMs: number;
+  error?: { code: string; message: string };
+}
+
+/** A role transition and everything the service did because of it, until the next one. */
+export interface Timeline {
+  at: string;
+  from: NodeRole;
+  to: NodeRole;
+  vhids: VhidState[];
+  steps: TimelineStep[];
+  /** Offset of the last ok step when every resource was in sync afterwards, else null. */
+  convergedAfterMs: number | null;
+}
