@@ -23,6 +23,8 @@ export interface ResourceStatus {
   nextRetryAt: string | null;
   /** Why the engine is not acting on it right now (settling, frozen, backoff…), or null. */
   waiting: string | null;
+  /** Failed converge attempts since start, by error code (for metrics). */
+  errorCounts: Record<string, number>;
   extra: Record<string, unknown>;
 }
 
@@ -51,6 +53,8 @@ export interface StatusReport {
   resources: ResourceStatus[];
   counters: Record<string, number>;
   lastReconcile: { id: string; at: string; durationMs: number; ok: boolean } | null;
+  /** Time from a role transition to every resource in sync, over the transitions since start. */
+  convergence: { count: number; sumMs: number; lastMs: number | null };
   config: { path: string; loadedAt: string; reloads: number; reloadFailures: number };
   startedAt: string;
   /** Refreshed on every answer and every engine tick: a reader can tell a stale process. */
