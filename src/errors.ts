@@ -37,7 +37,9 @@ export type ErrorCode =
   | 'UNKNOWN_COMMAND'
   | 'NOT_RUNNING'
   | 'TIMEOUT'
-  | 'INTERNAL';
+  | 'INTERNAL'
+  | 'READ_ONLY_SOCKET'
+  | 'TOO_MANY_CLIENTS';
 
 export interface ErrorOptions {
   cause?: unknown;
