@@ -39,7 +39,9 @@ export type ErrorCode =
   | 'TIMEOUT'
   | 'INTERNAL'
   | 'READ_ONLY_SOCKET'
-  | 'TOO_MANY_CLIENTS';
+  | 'TOO_MANY_CLIENTS'
+  // CLI
+  | 'PERMISSION_DENIED';
 
 export interface ErrorOptions {
   cause?: unknown;

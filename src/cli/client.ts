@@ -124,7 +124,7 @@ function connectError(socketPath: string, error: NodeJS.ErrnoException): ClientE
     return new ClientError('NOT_RUNNING', `carp-failover is not running (no answer on ${socketPath})`, EXIT.UNAVAILABLE, { cause: error, details });
   }
   if (error.code === 'EACCES' || error.code === 'EPERM') {
-    return new ClientError('INTERNAL', `permission denied on ${socketPath} (status needs the socket's group; write commands need root)`, EXIT.NOPERM, { cause: error, details });
+    return new ClientError('PERMISSION_DENIED', `permission denied on ${socketPath} (status needs the socket's group; write commands need root)`, EXIT.NOPERM, { cause: error, details });
   }
   if (error.code === 'ECONNRESET' || error.code === 'EPIPE') {
     return protocolError(socketPath, 'the service reset the connection');
