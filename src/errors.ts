@@ -41,7 +41,8 @@ export type ErrorCode =
   | 'READ_ONLY_SOCKET'
   | 'TOO_MANY_CLIENTS'
   // CLI
-  | 'PERMISSION_DENIED';
+  | 'PERMISSION_DENIED'
+  | 'USAGE';
 
 export interface ErrorOptions {
   cause?: unknown;
