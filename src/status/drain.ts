@@ -1,0 +1,182 @@
+// "Drained": the node has handed everything to its peer and is safe to take down. Computed from
+// a StatusReport alone (pure), so the daemon puts it in status and the CLI can recompute it from
+// any report. Each condition is named so `drain --wait` can say exactly what did not follow.
+//
+// Conditions:
+//   vhids        every followed vhid is BACKUP here (the peer took MASTER);
+//   demotion     our maintenance demotion contribution is applied;
+//   <ovh id>     every OVH failover IP is bound to another router (extra.binding.ours === false),
+//                read after this node left MASTER (an older read proves nothing);
+//   <ospf id>    the OSPF cost is at its BACKUP value: in sync, observed while not MASTER;
+//   <gre id>     follow-carp tunnels are down (always-up ones up): in sync, observed while not
+//                MASTER.
+// A resource left alone for the current role (no desired state, never observed) is met.
+import type { DrainCondition, ResourceStatus, StatusReport } from './model.js';
+
+export interface DrainResult {
+  drained: boolean;
+  conditions: DrainCondition[];
+}
+
+/** The shape the OVH resource's extraStatus() gives (only what we read). */
+interface OvhExtra {
+  binding?: { target?: string | null; ours?: boolean } | null;
+  taskInFlight?: unknown;
+  contested?: boolean;
+}
+
+export function drainConditions(report: StatusReport): DrainResult {
+  const conditions: DrainCondition[] = [vhidCondition(report), demotionCondition(report)];
+  for (const resource of report.resources) {
+    if (resource.kind === 'ovh') conditions.push(ovhCondition(resource, report));
+  }
+  for (const kind of ['ospf', 'gre'] as const) {
+    for (const resource of report.resources) {
+      if (resource.kind === kind) conditions.push(localCondition(resource, report));
+    }
+  }
+  return { drained: conditions.every((c) => c.met), conditions };
+}
+
+function vhidCondition(report: StatusReport): DrainCondition {
+  const name = 'vhids';
+  if (report.vhids.length === 0) return { name, met: false, detail: 'CARP not observed yet' };
+  const notBackup = report.vhids.filter((v) => v.state !== 'BACKUP');
+  if (notBackup.length === 0) {
+    return { name, met: true, detail: `all BACKUP here (${report.vhids.map(vhidLabel).join(', ')})` };
+  }
+  return { name, met: false, detail: `not BACKUP here: ${notBackup.map((v) => `${vhidLabel(v)} ${v.state}`).join(', ')}` };
+}
+
+function demotionCondition(report: StatusReport): DrainCondition {
+  const name = 'demotion';
+  const ours = report.demotion.ours.maintenance ?? 0;
+  if (ours > 0) {
+    const total = report.demotion.total === null ? 'unread' : String(report.demotion.total);
+    return { name, met: true, detail: `maintenance demotion ${ours} applied (net.inet.carp.demotion ${total})` };
+  }
+  return {
+    name,
+    met: false,
+    detail: report.flags.drain ? 'maintenance demotion not applied yet' : 'drain flag not set',
+  };
+}
+
+function ovhCondition(resource: ResourceStatus, report: StatusReport): DrainCondition {
+  const name = resource.id;
+  const extra = resource.extra as OvhExtra;
+  const binding = extra.binding ?? null;
+  if (binding === null || typeof binding.ours !== 'boolean') {
+    return { name, met: false, detail: `binding unknown${errorSuffix(resource)}` };
+  }
+  const target = binding.target ?? 'nowhere';
+  if (report.role !== 'MASTER' && !observedSinceRoleChange(resource, report)) {
+    return {
+      name,
+      met: false,
+      detail: `${binding.ours ? 'bound here' : `bound to ${target}`} when last read (${resource.lastObservedAt ?? 'never'}), before the role changed at ${report.roleSince}`,
+    };
+  }
+  if (binding.ours) return { name, met: false, detail: `still bound here (${target})${errorSuffix(resource)}` };
+  return { name, met: true, detail: `bound to ${target}` };
+}
+
+function localCondition(resource: ResourceStatus, report: StatusReport): DrainCondition {
+  const name = resource.id;
+  const what = resource.kind === 'ospf' ? 'OSPF cost' : 'tunnel';
+  if (resource.desired === undefined || resource.desired === null) {
+    if (resource.inSync === null) return { name, met: true, detail: 'left alone' };
+  }
+  if (report.role === 'MASTER') return { name, met: false, detail: `${what} still as MASTER (role is MASTER)` };
+  if (resource.inSync !== true || !observedSinceRoleChange(resource, report)) {
+    const why = resource.waiting ? ` (${resource.waiting})` : '';
+    const state = resource.inSync === null ? 'not observed yet' : resource.inSync ? 'not re-read since the role changed' : 'not yet at its BACKUP value';
+    return { name, met: false, detail: `${what} ${state}${why}${errorSuffix(resource)}` };
+  }
+  return { name, met: true, detail: `${what} at its BACKUP value${describeDesired(resource.desired)}` };
+}
+
+/**
+ * The likely cause when not drained, one sentence per cause, most likely first; null when
+ * drained. Meant for `drain --wait`'s timeout message and the status output.
+ */
+export function drainHint(result: DrainResult, report: StatusReport): string | null {
+  if (result.drained) return null;
+  const unmet = new Map(result.conditions.filter((c) => !c.met).map((c) => [c.name, c]));
+  const hints: string[] = [];
+  if (report.flags.freeze) {
+    hints.push('the service is frozen (it observes and changes nothing): run `carp-failover thaw` to let it converge');
+  }
+  if (unmet.has('demotion')) {
+    if (!report.flags.drain) hints.push('the drain flag is not set: run `carp-failover drain`');
+    else if (report.demotion.total === null) hints.push('net.inet.carp.demotion could not be read: check the service log for sysctl errors');
+    else hints.push('the maintenance demotion is not applied yet: is the service reconciling? (see lastReconcile in status)');
+  }
+  if (unmet.has('vhids')) {
+    const states = new Set(report.vhids.map((v) => v.state));
+    if (report.vhids.length === 0) {
+      hints.push('CARP has not been observed yet: is the service reconciling?');
+    } else if (states.has('MASTER')) {
+      const ownPreempt = report.demotion.preempt === false ? ' (it is 0 here too)' : '';
+      hints.push(`no peer took MASTER: is net.inet.carp.preempt=1 on the peer${ownPreempt}, and is it up and hearing this node's advertisements?`);
+    }
+    const broken = report.vhids.filter((v) => v.state === 'INIT' || v.state === 'ABSENT' || v.state === 'UNKNOWN');
+    if (broken.length > 0) {
+      hints.push(`${broken.map((v) => `${vhidLabel(v)} is ${v.state}`).join(', ')}: check the interface and its carp configuration`);
+    }
+  }
+  const roleStillMaster = report.role === 'MASTER';
+  for (const resource of report.resources) {
+    const condition = unmet.get(resource.id);
+    if (!condition) continue;
+    if (resource.kind === 'ovh') {
+      hints.push(ovhHint(resource, report));
+    } else if (!roleStillMaster && !report.flags.freeze) {
+      if (resource.lastError) {
+        hints.push(`${resource.id} failed to converge: ${resource.lastError.code}: ${resource.lastError.message}${resource.nextRetryAt ? ` (next retry ${resource.nextRetryAt})` : ''}`);
+      } else if (resource.waiting) {
+        hints.push(`${resource.id} is waiting: ${resource.waiting}`);
+      } else {
+        hints.push(`${resource.id} has not converged as BACKUP yet: the settle time or the next reconcile will do it`);
+      }
+    }
+  }
+  if (hints.length === 0) hints.push('conditions are still converging');
+  return hints.join('; ');
+}
+
+function ovhHint(resource: ResourceStatus, report: StatusReport): string {
+  const extra = resource.extra as OvhExtra;
+  const binding = extra.binding ?? null;
+  if (binding === null) {
+    return `${resource.id}: the binding has not been read${resource.lastError ? ` (last error ${resource.lastError.code}: ${resource.lastError.message})` : ''}: check OVH credentials and reachability`;
+  }
+  if (report.role !== 'MASTER' && !observedSinceRoleChange(resource, report)) {
+    return `${resource.id}: the binding has not been re-read since this node left MASTER (the engine must observe the failover IP while draining)`;
+  }
+  if (binding.ours) {
+    if (report.role === 'MASTER') return `${resource.id} stays here while this node is MASTER`;
+    return `${resource.id}: the peer's OVH claim has not landed: check its status (contested, taskInFlight, OVH call errors)`;
+  }
+  return `${resource.id} is still converging`;
+}
+
+function observedSinceRoleChange(resource: ResourceStatus, report: StatusReport): boolean {
+  if (resource.lastObservedAt === null) return false;
+  return Date.parse(resource.lastObservedAt) >= Date.parse(report.roleSince);
+}
+
+function errorSuffix(resource: ResourceStatus): string {
+  return resource.lastError ? `; last error ${resource.lastError.code}` : '';
+}
+
+function describeDesired(desired: unknown): string {
+  if (desired === null || desired === undefined) return '';
+  if (typeof desired !== 'object') return ` (${String(desired)})`;
+  const text = JSON.stringify(desired);
+  return text.length <= 60 ? ` (${text})` : '';
+}
+
+function vhidLabel(v: { vhid: number; interface: string }): string {
+  return `${v.vhid}@${v.interface}`;
+}
