@@ -1,0 +1,188 @@
+// One resource within one run: settle and backoff gates, then observe → plan → apply → verify.
+// Errors never escape: they become the resource's lastError, a backoff and a journal line, and
+// the run goes on with the next resource (a failed GRE must not block OSPF).
+import type { Logger } from 'pino';
+import { summarizeError, type ErrorSummary } from '../errors.js';
+import type { Clock } from '../host/ports.js';
+import type { NodeRole, TargetRole } from '../model.js';
+import { PROVIDER_FACING, type AnyResource, type ResourceContext } from '../resources/resource.js';
+import type { Journal } from '../status/journal.js';
+import type { Config } from '../config/schema.js';
+import { abortable } from './abortable.js';
+import { backoffDelay } from './backoff.js';
+import type { ResourceState } from './resource-state.js';
+
+/** What a run shares with each resource it converges. */
+export interface ConvergeRun {
+  config: Config;
+  clock: Clock;
+  journal: Journal;
+  random: () => number;
+  reconcileId: string;
+  log: Logger;
+  signal: AbortSignal;
+  role: NodeRole;
+  roleSince: number;
+  frozen: boolean;
+  stillMaster(): Promise<boolean>;
+  /** Asks for a run no later than `at` (settle deadline, retry, requeue). */
+  wakeAt(at: number): void;
+  countError(): void;
+}
+
+/** How the resource ended this run. */
+export interface ConvergeOutcome {
+  /** False when the resource has nothing to do for this role (desired undefined). */
+  relevant: boolean;
+  /** Observed (or verified) in sync at the end of this run. */
+  inSync: boolean;
+  failed: boolean;
+}
+
+/** Converges one resource toward `target`, honouring settle times, backoff and freeze. */
+export async function convergeResource(resource: AnyResource, state: ResourceState, target: TargetRole, run: ConvergeRun): Promise<ConvergeOutcome> {
+  const now = run.clock.now();
+  const log = run.log.child({ resource: resource.id });
+  let desired: unknown;
+  try {
+    desired = resource.desired(target);
+  } catch (error) {
+    fail(resource, state, run, log, error, 'desired');
+    return { relevant: true, inSync: false, failed: true };
+  }
+  state.desired = desired ?? null;
+  if (desired === undefined) {
+    state.waiting = null;
+    state.inSync = null;
+    return { relevant: false, inSync: true, failed: false };
+  }
+
+  const provider = PROVIDER_FACING.has(resource.kind);
+  const settleMs = provider ? run.config.settle.provider_ms : run.config.settle.local_ms;
+  // Provider writes are slow and public: only a MASTER that has stayed MASTER may make them.
+  if (provider && run.role !== 'MASTER') {
+    state.waiting = 'not master';
+    return { relevant: true, inSync: false, failed: false };
+  }
+  if (now - run.roleSince < settleMs) {
+    state.waiting = 'settling';
+    run.wakeAt(run.roleSince + settleMs);
+    return { relevant: true, inSync: false, failed: false };
+  }
+  if (state.nextRetryAt !== null && state.nextRetryAt > now) {
+    state.waiting = 'backoff';
+    run.wakeAt(state.nextRetryAt);
+    return { relevant: true, inSync: state.inSync === true, failed: false };
+  }
+
+  const ctx: ResourceContext = { reconcileId: run.reconcileId, signal: run.signal, log, clock: run.clock, stillMaster: () => run.stillMaster() };
+  let stage = 'observe';
+  try {
+    let steps = await observeAndPlan(resource, state, desired, ctx, run);
+    if (steps.length === 0) {
+      succeed(state);
+      return { relevant: true, inSync: true, failed: false };
+    }
+    if (run.frozen) {
+      // Hands off: the operator froze us; report the difference, change nothing.
+      state.waiting = 'frozen';
+      return { relevant: true, inSync: false, failed: false };
+    }
+    let requeueMs: number | null = null;
+    for (const step of steps) {
+      stage = resource.describe(step);
+      const result = await applyStep(resource, step, ctx, run, log);
+      state.lastChangeAt = run.clock.now();
+      const after = result?.requeueAfterMs;
+      if (typeof after === 'number' && Number.isFinite(after) && after >= 0) requeueMs = Math.min(requeueMs ?? after, after);
+    }
+    if (requeueMs !== null) {
+      // The resource is waiting on someone else (an OVH task): look again then, no retry penalty.
+      state.requeueAt = run.clock.now() + requeueMs;
+      run.wakeAt(state.requeueAt);
+      state.attempts = 0;
+      state.nextRetryAt = null;
+      state.inSync = false;
+      state.waiting = 'requeued';
+      return { relevant: true, inSync: false, failed: false };
+    }
+    // Verify: status and convergence stats report what the world says, not what we hoped.
+    stage = 'verify';
+    steps = await observeAndPlan(resource, state, desired, ctx, run);
+    succeed(state);
+    if (steps.length > 0) state.waiting = 'unverified';
+    return { relevant: true, inSync: steps.length === 0, failed: false };
+  } catch (error) {
+    const summary = summarizeError(error);
+    if (summary.code === 'NOT_MASTER') {
+      // The role moved under us: not a fault of the resource; the next run converges the new role.
+      state.waiting = 'role changed';
+      log.info({ stage }, 'stopped: no longer MASTER');
+      return { relevant: true, inSync: false, failed: false };
+    }
+    if (stage === 'observe' || stage === 'verify') journalStep(run, resource.id, stage, 'error', 0, summary);
+    fail(resource, state, run, log, error, stage);
+    return { relevant: true, inSync: false, failed: true };
+  }
+}
+
+async function observeAndPlan(resource: AnyResource, state: ResourceState, desired: unknown, ctx: ResourceContext, run: ConvergeRun): Promise<unknown[]> {
+  const actual: unknown = await abortable(resource.observe(ctx), run.signal);
+  state.actual = actual;
+  state.observed = true;
+  state.lastObservedAt = run.clock.now();
+  const steps = resource.plan(desired, actual) as unknown[];
+  state.inSync = steps.length === 0;
+  return steps;
+}
+
+async function applyStep(resource: AnyResource, step: unknown, ctx: ResourceContext, run: ConvergeRun, log: Logger) {
+  const name = resource.describe(step);
+  const started = run.clock.now();
+  try {
+    const result = await abortable(resource.apply(step, ctx), run.signal);
+    const durationMs = run.clock.now() - started;
+    journalStep(run, resource.id, name, 'ok', durationMs);
+    log.info({ step: name, durationMs }, 'applied');
+    return result;
+  } catch (error) {
+    const summary = summarizeError(error);
+    journalStep(run, resource.id, name, summary.code === 'NOT_MASTER' ? 'skipped' : 'error', run.clock.now() - started, summary);
+    throw error;
+  }
+}
+
+function journalStep(run: ConvergeRun, resource: string, step: string, outcome: 'ok' | 'error' | 'skipped', durationMs: number, error?: ErrorSummary): void {
+  run.journal.append({
+    t: new Date(run.clock.now()).toISOString(),
+    type: 'step',
+    reconcileId: run.reconcileId,
+    resource,
+    step,
+    outcome,
+    durationMs,
+    ...(error ? { error: { code: error.code, message: error.message } } : {}),
+  });
+}
+
+function succeed(state: ResourceState): void {
+  state.attempts = 0;
+  state.nextRetryAt = null;
+  state.waiting = null;
+  if (state.inSync) state.lastError = null;
+}
+
+function fail(resource: AnyResource, state: ResourceState, run: ConvergeRun, log: Logger, error: unknown, stage: string): void {
+  const summary = summarizeError(error);
+  const now = run.clock.now();
+  state.attempts++;
+  state.lastError = { ...summary, at: now };
+  state.errorCounts[summary.code] = (state.errorCounts[summary.code] ?? 0) + 1;
+  const delay = backoffDelay(run.config.reconcile.backoff, state.attempts, run.random);
+  state.nextRetryAt = now + delay;
+  state.inSync = false;
+  state.waiting = 'backoff';
+  run.wakeAt(state.nextRetryAt);
+  run.countError();
+  log.warn({ err: error, code: summary.code, details: summary.details, stage, kind: resource.kind, attempts: state.attempts, retryInMs: delay }, 'converge failed; will retry');
+}

@@ -1,0 +1,129 @@
+// Rebuilds failover timelines from the journal (current file and its rotated copies). The journal
+// may end in a torn line (crash mid-write) or hold garbage (disk trouble, a hand edit): such
+// lines are skipped, never fatal, so `history` always answers with what can be read.
+import { readdir, readFile } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import type { NodeRole, VhidState } from '../model.js';
+import type { JournalEntry } from './journal.js';
+import { isoTime, type Timeline, type TimelineStep } from './model.js';
+
+/** Timelines answered when the caller gives no usable limit. */
+export const DEFAULT_HISTORY_LIMIT = 10;
+/** Upper bound on the limit and on steps per timeline: one history reply stays one sane line. */
+export const MAX_HISTORY_LIMIT = 1000;
+export const MAX_STEPS_PER_TIMELINE = 500;
+
+const ROLES: ReadonlySet<string> = new Set(['MASTER', 'BACKUP', 'MIXED', 'INIT']);
+const OUTCOMES: ReadonlySet<string> = new Set(['ok', 'error', 'skipped']);
+
+/** Reads the journal at `path` (plus path.1 … path.N) and answers the last `limit` timelines. */
+export async function readTimelines(path: string, limit: number): Promise<Timeline[]> {
+  const texts: string[] = [];
+  for (const file of await journalFiles(path)) {
+    try {
+      texts.push(await readFile(file, 'utf8'));
+    } catch (error) {
+      // Rotated away between listing and reading: what remains is still a valid history.
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    }
+  }
+  return buildTimelines(texts.flatMap(parseJournal), limit);
+}
+
+/** The journal's files, oldest first: path.N … path.1, path. */
+export async function journalFiles(path: string): Promise<string[]> {
+  const name = basename(path);
+  let names: string[];
+  try {
+    names = await readdir(dirname(path));
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw error;
+  }
+  const rotated = names
+    .map((n) => ({ n, m: n.startsWith(`${name}.`) ? /^(\d{1,3})$/.exec(n.slice(name.length + 1)) : null }))
+    .filter((x): x is { n: string; m: RegExpExecArray } => x.m !== null)
+    .sort((a, b) => Number(b.m[1]) - Number(a.m[1]))
+    .map((x) => join(dirname(path), x.n));
+  return [...rotated, ...(names.includes(name) ? [path] : [])];
+}
+
+/** Parses journal text; lines that are not a well-formed entry are skipped. */
+export function parseJournal(text: string): JournalEntry[] {
+  const entries: JournalEntry[] = [];
+  for (const line of text.split('\n')) {
+    if (!line.trim()) continue;
+    let value: unknown;
+    try {
+      value = JSON.parse(line);
+    } catch {
+      continue; // torn last line or garbage
+    }
+    const entry = asEntry(value);
+    if (entry) entries.push(entry);
+  }
+  return entries;
+}
+
+/** Groups entries into timelines: each transition with the steps after it, newest last. */
+export function buildTimelines(entries: readonly JournalEntry[], limit: number): Timeline[] {
+  const timelines: Array<Timeline & { startMs: number; converged: boolean }> = [];
+  for (const entry of entries) {
+    const ms = Date.parse(entry.t);
+    if (entry.type === 'transition') {
+      timelines.push({ at: isoTime(ms), from: entry.from, to: entry.to, vhids: entry.vhids, steps: [], convergedAfterMs: null, startMs: ms, converged: false });
+      continue;
+    }
+    const current = timelines.at(-1);
+    if (!current) continue; // the transition that explains these steps was rotated away
+    if (entry.type === 'converged') {
+      if (current.converged) continue;
+      const lastOk = current.steps.filter((s) => s.outcome === 'ok').at(-1);
+      current.convergedAfterMs = lastOk ? lastOk.offsetMs : 0;
+      current.converged = true;
+    } else if (current.steps.length < MAX_STEPS_PER_TIMELINE) {
+      const step: TimelineStep = { offsetMs: ms - current.startMs, at: isoTime(ms), resource: entry.resource, step: entry.step, outcome: entry.outcome, durationMs: entry.durationMs };
+      if (entry.error) step.error = { code: entry.error.code, message: entry.error.message };
+      current.steps.push(step);
+    }
+  }
+  const n = Number.isFinite(limit) && limit >= 1 ? Math.min(Math.floor(limit), MAX_HISTORY_LIMIT) : DEFAULT_HISTORY_LIMIT;
+  return timelines.slice(-n).map(({ startMs: _s, converged: _c, ...timeline }) => timeline);
+}
+
+function asEntry(value: unknown): JournalEntry | null {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return null;
+  const v = value as Record<string, unknown>;
+  if (typeof v.t !== 'string' || !Number.isFinite(Date.parse(v.t))) return null;
+  if (v.type === 'transition') {
+    if (!isRole(v.from) || !isRole(v.to) || !Array.isArray(v.vhids)) return null;
+    const vhids = v.vhids.filter(isVhid);
+    return { t: v.t, type: 'transition', from: v.from, to: v.to, vhids };
+  }
+  if (v.type === 'step') {
+    if (typeof v.resource !== 'string' || typeof v.step !== 'string' || typeof v.reconcileId !== 'string') return null;
+    if (typeof v.outcome !== 'string' || !OUTCOMES.has(v.outcome)) return null;
+    if (typeof v.durationMs !== 'number' || !Number.isFinite(v.durationMs)) return null;
+    const entry: JournalEntry = { t: v.t, type: 'step', reconcileId: v.reconcileId, resource: v.resource, step: v.step, outcome: v.outcome as TimelineStep['outcome'], durationMs: v.durationMs };
+    const error = v.error as Record<string, unknown> | undefined;
+    if (error && typeof error === 'object' && typeof error.code === 'string' && typeof error.message === 'string') {
+      entry.error = { code: error.code, message: error.message };
+    }
+    return entry;
+  }
+  if (v.type === 'converged') {
+    if (typeof v.reconcileId !== 'string' || typeof v.afterMs !== 'number') return null;
+    return { t: v.t, type: 'converged', reconcileId: v.reconcileId, afterMs: v.afterMs };
+  }
+  return null;
+}
+
+function isRole(value: unknown): value is NodeRole {
+  return typeof value === 'string' && ROLES.has(value);
+}
+
+function isVhid(value: unknown): value is VhidState {
+  if (typeof value !== 'object' || value === null) return false;
+  const v = value as Record<string, unknown>;
+  return typeof v.vhid === 'number' && typeof v.interface === 'string' && typeof v.state === 'string';
+}

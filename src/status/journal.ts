@@ -1,0 +1,136 @@
+// The journal: what the service did and when, as append-only JSON lines in the state directory.
+// `carp-failover history` rebuilds failover timelines from it (src/status/history.ts). It is a
+// record, not a dependency: a failed write is logged and counted, never fatal to a converge.
+import { appendFile, mkdir, rename, stat } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import type { Logger } from 'pino';
+import type { Config } from '../config/schema.js';
+import type { NodeRole, VhidState } from '../model.js';
+import { readTimelines } from './history.js';
+import type { Timeline, TimelineStep } from './model.js';
+
+/** The journal file's name inside state_dir; rotated copies get .1 … .N. */
+export const JOURNAL_FILE = 'journal.jsonl';
+
+/** Longest error message kept in a step entry: a journal line stays readable and bounded. */
+const MAX_MESSAGE = 500;
+
+/** One line of the journal. `t` is ISO-8601 UTC. */
+export type JournalEntry =
+  | { t: string; type: 'transition'; from: NodeRole; to: NodeRole; vhids: VhidState[] }
+  | {
+      t: string;
+      type: 'step';
+      reconcileId: string;
+      resource: string;
+      step: string;
+      outcome: TimelineStep['outcome'];
+      durationMs: number;
+      error?: { code: string; message: string };
+    }
+  /** Every resource with a desired state was in sync after the transition that precedes it. */
+  | { t: string; type: 'converged'; reconcileId: string; afterMs: number };
+
+export interface JournalOptions {
+  path: string;
+  maxBytes: number;
+  keep: number;
+  log: Logger;
+}
+
+/** Append-only, size-bounded JSON-lines journal with numbered rotation; writes are serialized. */
+export class Journal {
+  readonly path: string;
+  private maxBytes: number;
+  private keep: number;
+  private readonly log: Logger;
+  private size: number | null = null;
+  private chain: Promise<void> = Promise.resolve();
+  private failures = 0;
+
+  constructor(options: JournalOptions) {
+    this.path = options.path;
+    this.maxBytes = options.maxBytes;
+    this.keep = options.keep;
+    this.log = options.log.child({ component: 'journal' });
+  }
+
+  /** The journal of a config: <state_dir>/journal.jsonl with its size and rotation limits. */
+  static fromConfig(config: Config, log: Logger): Journal {
+    return new Journal({ path: join(config.state_dir, JOURNAL_FILE), maxBytes: config.journal.max_bytes, keep: config.journal.keep, log });
+  }
+
+  /** A reload may change the limits; they apply from the next write. */
+  setLimits(maxBytes: number, keep: number): void {
+    this.maxBytes = maxBytes;
+    this.keep = keep;
+  }
+
+  /** Failed writes since start (status counter journalErrors). */
+  get writeErrors(): number {
+    return this.failures;
+  }
+
+  /** Queues one entry; never throws, never blocks the caller. */
+  append(entry: JournalEntry): void {
+    const line = `${JSON.stringify(bounded(entry))}\n`;
+    this.chain = this.chain.then(() => this.write(line));
+  }
+
+  /** Resolves once every entry appended so far is written (or has failed). */
+  flush(): Promise<void> {
+    return this.chain;
+  }
+
+  /** The last `limit` failovers, newest last, including everything appended so far. */
+  async history(limit: number): Promise<Timeline[]> {
+    await this.flush();
+    return readTimelines(this.path, limit);
+  }
+
+  private async write(line: string): Promise<void> {
+    const bytes = Buffer.byteLength(line);
+    try {
+      if (this.size === null) this.size = await currentSize(this.path);
+      if (this.size > 0 && this.size + bytes > this.maxBytes) {
+        await this.rotate();
+        this.size = 0;
+      }
+      await appendFile(this.path, line, { mode: 0o640 });
+      this.size += bytes;
+    } catch (error) {
+      this.failures++;
+      this.size = null; // re-read the size next time: the file may have been rotated or removed
+      this.log.error({ err: error, path: this.path }, 'journal write failed; the entry is lost');
+    }
+  }
+
+  // journal.jsonl.(keep-1) → .keep (replacing it), …, journal.jsonl → .1
+  private async rotate(): Promise<void> {
+    for (let i = this.keep - 1; i >= 1; i--) await renameIfExists(`${this.path}.${i}`, `${this.path}.${i + 1}`);
+    await renameIfExists(this.path, `${this.path}.1`);
+  }
+}
+
+async function currentSize(path: string): Promise<number> {
+  try {
+    return (await stat(path)).size;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    await mkdir(dirname(path), { recursive: true, mode: 0o750 });
+    return 0;
+  }
+}
+
+async function renameIfExists(from: string, to: string): Promise<void> {
+  try {
+    await rename(from, to);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
+}
+
+function bounded(entry: JournalEntry): JournalEntry {
+  if (entry.type !== 'step' || !entry.error || entry.error.message.length <= MAX_MESSAGE) return entry;
+  return { ...entry, error: { code: entry.error.code, message: `${entry.error.message.slice(0, MAX_MESSAGE)}…` } };
+}
