@@ -1,0 +1,9 @@
+// Helpers every built-in command shares: where the config is, and how to report a failure.
+import type { CommandContext } from '../command-spec.js';
+import { DEFAULT_CONFIG_PATH } from '../../config/schema.js';
+
+/** The config path the grammar resolved (-c, $CARP_FAILOVER_CONFIG, or the default). */
+export function configPathOf(ctx: CommandContext): string {
+  const value = ctx.options.config;
+  return typeof value === 'string' && value !== '' ? value : DEFAULT_CONFIG_PATH;
+}
