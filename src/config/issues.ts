@@ -27,8 +27,8 @@ export function problemsFromIssues(issues: readonly z.core.$ZodIssue[], source: 
 function reasonFor(issue: z.core.$ZodIssue, value: unknown): string {
   switch (issue.code) {
     case 'invalid_type':
-      if (value === undefined) return `required, but missing (expected ${issue.expected})`;
-      return `expected ${issue.expected}, got ${describe(value)}`;
+      if (value === undefined) return `required, but missing (expected ${expectedName(issue.expected)})`;
+      return `expected ${expectedName(issue.expected)}, got ${describe(value)}`;
     case 'too_small':
       if (issue.origin === 'array') return issue.message.startsWith('Too small') ? `needs at least ${String(issue.minimum)} item(s)` : issue.message;
       if (issue.origin === 'string') return issue.message.startsWith('Too small') ? `must not be empty` : issue.message;
@@ -52,6 +52,19 @@ function reasonFor(issue: z.core.$ZodIssue, value: unknown): string {
     default:
       return issue.message;
   }
+}
+
+const EXPECTED: Record<string, string> = {
+  int: 'a whole number',
+  number: 'a number',
+  string: 'a string',
+  object: 'a mapping',
+  array: 'a list',
+  boolean: 'true or false',
+};
+
+function expectedName(expected: string): string {
+  return EXPECTED[expected] ?? expected;
 }
 
 // Short and safe to print: long or odd values are cut, never dumped whole onto the terminal.
