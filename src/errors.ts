@@ -14,6 +14,7 @@ export type ErrorCode =
   | 'COMMAND_FAILED'
   | 'COMMAND_TIMEOUT'
   | 'PARSE_FAILED'
+  | 'INTERFACE_MISSING'
   // vtysh / ospfd
   | 'VTYSH_FAILED'
   | 'OSPF_UNAVAILABLE'
