@@ -2,6 +2,8 @@
 // maxBytes + 1, whatever the client sends: a line that outgrows it is reported once, the moment
 // it does, and its remaining bytes are skipped up to the next newline without being kept. Bytes
 // are copied out of each chunk, never sliced, so a held fragment cannot pin a 64 KiB chunk.
+// UTF-8 is checked strictly (overlong forms and surrogates are errors, as with a fatal TextDecoder).
+import { isUtf8 } from 'node:buffer';
 import type { DropReason } from './service-api.js';
 
 /** Why the framing dropped a line: a subset of the intake's DropReason. */
@@ -30,7 +32,6 @@ export class LineReader {
   private length = 0;
   /** Inside a line already reported as oversized: skip up to its newline. */
   private skipping = false;
-  private readonly decoder = new TextDecoder('utf-8', { fatal: true });
 
   constructor(private readonly options: LineReaderOptions) {
     // One spare byte so that a maximal line followed by "\r" still fits before "\n" arrives.
@@ -71,13 +72,11 @@ export class LineReader {
     if (size > 0 && this.buffer[size - 1] === CR) size--;
     const first = size > 0 ? this.buffer[0]! : -1;
     if (size > this.options.maxBytes) return this.report('oversized', `line longer than ${this.options.maxBytes} bytes`, first);
-    let line: string;
-    try {
-      line = this.decoder.decode(this.buffer.subarray(0, size));
-    } catch {
-      return this.report('not-utf8', 'line is not valid UTF-8', first);
-    }
-    this.options.onLine(line);
+    // isUtf8 rather than a fatal TextDecoder: same verdict, but no exception per bad line (an
+    // exception costs microseconds, and a flood of 3-byte bad lines is 350,000 of them per MiB).
+    const bytes = this.buffer.subarray(0, size);
+    if (!isUtf8(bytes)) return this.report('not-utf8', 'line is not valid UTF-8', first);
+    this.options.onLine(bytes.toString('utf8'));
   }
 
   private report(reason: LineDropReason, detail: string, firstByte: number): void {

@@ -109,7 +109,22 @@ export async function startSocketServer(options: SocketServerOptions): Promise<S
       onLine: (line) => enqueue({ line }),
       onDrop: (drop) => enqueue({ drop }),
     });
-    socket.on('data', (chunk: Buffer) => reader.push(chunk));
+    // Fairness: libuv reads up to 32 chunks from one socket per loop turn, so a flooding client
+    // could hold the loop for long; pausing after each chunk lets the others (and the status
+    // socket) in between. Reading also stays paused while QUEUE_HIGH items wait for the handler.
+    let yielding = false;
+    const resumeIfReady = (): void => {
+      if (!yielding && queue.length - head < QUEUE_HIGH && !socket.destroyed) socket.resume();
+    };
+    socket.on('data', (chunk: Buffer) => {
+      reader.push(chunk);
+      yielding = true;
+      socket.pause();
+      setImmediate(() => {
+        yielding = false;
+        resumeIfReady();
+      });
+    });
     socket.on('end', () => {
       reader.end();
       ended = true;
@@ -145,7 +160,7 @@ export async function startSocketServer(options: SocketServerOptions): Promise<S
       if (busy) return;
       queue.length = 0;
       head = 0;
-      if (socket.isPaused() && !socket.destroyed) socket.resume();
+      resumeIfReady();
       finishIfDone();
     }
 
