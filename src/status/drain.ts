@@ -152,7 +152,7 @@ function ovhHint(resource: ResourceStatus, report: StatusReport): string {
     return `${resource.id}: the binding has not been read${resource.lastError ? ` (last error ${resource.lastError.code}: ${resource.lastError.message})` : ''}: check OVH credentials and reachability`;
   }
   if (report.role !== 'MASTER' && !observedSinceRoleChange(resource, report)) {
-    return `${resource.id}: the binding has not been re-read since this node left MASTER (the engine must observe the failover IP while draining)`;
+    return `${resource.id}: the binding has not been re-read since this node left MASTER (while draining the engine reads it without writing: check its last error)`;
   }
   if (binding.ours) {
     if (report.role === 'MASTER') return `${resource.id} stays here while this node is MASTER`;
