@@ -17,6 +17,7 @@ export interface Ticker {
 export function cronExpression(periodS: number): string | null {
   if (!Number.isInteger(periodS) || periodS < 1) return null;
   if (periodS === 1) return '* * * * * *';
+  if (periodS === 60) return '0 * * * * *';
   if (60 % periodS === 0) return `*/${periodS} * * * * *`;
   if (periodS % 60 === 0) {
     const minutes = periodS / 60;
@@ -38,16 +39,7 @@ export function createCronTicker(options: { log?: Logger; now?: () => number } =
   return {
     every(periodS, fn) {
       const exact = cronExpression(periodS);
-      const periodMs = periodS * 1000;
-      let last = now();
-      const tick = exact
-        ? () => fn()
-        : () => {
-            // 50 ms of slack: cron ticks land a few ms either side of the second.
-            if (now() - last < periodMs - 50) return;
-            last = now();
-            fn();
-          };
+      const tick = exact ? fn : gateByElapsed(periodS * 1000, now, fn);
       const task = cron.schedule(exact ?? '* * * * * *', tick, {
         noOverlap: true,
         unref: true,
@@ -59,6 +51,17 @@ export function createCronTicker(options: { log?: Logger; now?: () => number } =
         void task.destroy();
       };
     },
+  };
+}
+
+/** Wraps fn so it runs at most once per periodMs of elapsed time (for the one-second cron tick). */
+export function gateByElapsed(periodMs: number, now: () => number, fn: () => void): () => void {
+  let last = now();
+  return () => {
+    // 50 ms of slack: cron ticks land a few ms either side of the second.
+    if (now() - last < periodMs - 50) return;
+    last = now();
+    fn();
   };
 }
 

@@ -1,0 +1,143 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { buildTimelines, MAX_STEPS_PER_TIMELINE, parseJournal, readTimelines } from '../../src/status/history.js';
+import { Journal, JOURNAL_FILE, type JournalEntry } from '../../src/status/journal.js';
+import { captureLogger } from '../fakes/logger.js';
+
+const T0 = Date.UTC(2026, 10, 25, 8, 0, 0);
+const at = (ms: number) => new Date(T0 + ms).toISOString();
+const vhids = [{ vhid: 1, interface: 'vmx0', state: 'MASTER' as const }];
+const transition = (ms: number, from = 'BACKUP', to = 'MASTER'): JournalEntry => ({ t: at(ms), type: 'transition', from, to, vhids }) as JournalEntry;
+const step = (ms: number, resource: string, name: string, outcome: 'ok' | 'error' | 'skipped' = 'ok'): JournalEntry => ({
+  t: at(ms),
+  type: 'step',
+  reconcileId: 'r1',
+  resource,
+  step: name,
+  outcome,
+  durationMs: 5,
+  ...(outcome === 'error' ? { error: { code: 'COMMAND_FAILED', message: 'ifconfig: exit 1' } } : {}),
+});
+const converged = (ms: number): JournalEntry => ({ t: at(ms), type: 'converged', reconcileId: 'r1', afterMs: ms });
+const jsonl = (entries: JournalEntry[]) => entries.map((e) => JSON.stringify(e)).join('\n') + '\n';
+
+let dir: string;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'cfe-history-'));
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('buildTimelines', () => {
+  it('gives each step its offset from the transition, and convergedAfterMs = the last ok step', () => {
+    const timelines = buildTimelines(
+      [transition(0), step(12, 'gre:gre0', 'ifconfig gre0 up'), step(40, 'ospf:gre0', 'ip ospf cost 10'), step(3050, 'ovh:192.0.2.10/32', 'POST /ip/move'), converged(3100)],
+      10,
+    );
+    expect(timelines).toEqual([
+      {
+        at: at(0),
+        from: 'BACKUP',
+        to: 'MASTER',
+        vhids,
+        steps: [
+          { offsetMs: 12, at: at(12), resource: 'gre:gre0', step: 'ifconfig gre0 up', outcome: 'ok', durationMs: 5 },
+          { offsetMs: 40, at: at(40), resource: 'ospf:gre0', step: 'ip ospf cost 10', outcome: 'ok', durationMs: 5 },
+          { offsetMs: 3050, at: at(3050), resource: 'ovh:192.0.2.10/32', step: 'POST /ip/move', outcome: 'ok', durationMs: 5 },
+        ],
+        convergedAfterMs: 3050,
+      },
+    ]);
+  });
+
+  it('leaves convergedAfterMs null until convergence, keeps errors, 0 when nothing had to change', () => {
+    const [a, b] = buildTimelines([transition(0), step(5, 'gre:gre0', 'ifconfig gre0 up', 'error'), transition(10_000, 'MASTER', 'BACKUP'), converged(10_300)], 10);
+    expect(a!.convergedAfterMs).toBeNull();
+    expect(a!.steps[0]).toMatchObject({ outcome: 'error', error: { code: 'COMMAND_FAILED', message: 'ifconfig: exit 1' } });
+    expect(b).toMatchObject({ from: 'MASTER', to: 'BACKUP', steps: [], convergedAfterMs: 0 });
+  });
+
+  it('answers the `limit` most recent, newest last; drops steps whose transition was rotated away', () => {
+    const entries = [step(1, 'gre:gre0', 'orphan'), ...Array.from({ length: 30 }, (_, i) => transition(i * 1000, i % 2 ? 'MASTER' : 'BACKUP', i % 2 ? 'BACKUP' : 'MASTER'))];
+    const timelines = buildTimelines(entries, 3);
+    expect(timelines.map((t) => t.at)).toEqual([at(27_000), at(28_000), at(29_000)]);
+    expect(buildTimelines(entries, 0)).toHaveLength(10); // unusable limit → the default
+    expect(buildTimelines(entries, Number.NaN)).toHaveLength(10);
+    expect(buildTimelines([step(1, 'gre:gre0', 'orphan')], 5)).toEqual([]);
+  });
+
+  it('caps the steps of one timeline', () => {
+    const entries = [transition(0), ...Array.from({ length: MAX_STEPS_PER_TIMELINE + 100 }, (_, i) => step(i + 1, 'ovh:x', 'reclaim'))];
+    expect(buildTimelines(entries, 1)[0]!.steps).toHaveLength(MAX_STEPS_PER_TIMELINE);
+  });
+});
+
+describe('parseJournal', () => {
+  it('skips a torn last line, garbage and entries of the wrong shape', () => {
+    const good = jsonl([transition(0), step(10, 'gre:gre0', 'up')]);
+    const text = [
+      good,
+      'not json at all',
+      '\u0000\u0001binary',
+      '[1,2,3]',
+      'null',
+      JSON.stringify({ t: 'yesterday', type: 'step', reconcileId: 'r', resource: 'x', step: 'y', outcome: 'ok', durationMs: 1 }),
+      JSON.stringify({ t: at(1), type: 'step', reconcileId: 'r', resource: 'x', step: 'y', outcome: 'maybe', durationMs: 1 }),
+      JSON.stringify({ t: at(1), type: 'transition', from: 'LEADER', to: 'MASTER', vhids: [] }),
+      JSON.stringify({ t: at(1), type: 'unknown' }),
+      JSON.stringify({ t: at(1), type: 'step', reconcileId: 'r', resource: 'x', step: 'y', outcome: 'ok', durationMs: '5' }),
+      '{"t":"2026-11-25T08:00:01.000Z","type":"step","reconcileId":"r","resou',
+    ].join('\n');
+    const entries = parseJournal(text);
+    expect(entries.map((e) => e.type)).toEqual(['transition', 'step']);
+  });
+
+  it('keeps only well-formed vhids and ignores extra keys (no prototype tricks)', () => {
+    const line = JSON.stringify({ t: at(0), type: 'transition', from: 'INIT', to: 'BACKUP', vhids: [{ vhid: 1, interface: 'vmx0', state: 'BACKUP' }, { vhid: 'x' }, null], __proto__: { polluted: true } });
+    const [entry] = parseJournal(line + '\n{"__proto__":{"polluted":1},"t":"' + at(1) + '","type":"converged","reconcileId":"r","afterMs":1}');
+    expect(entry).toEqual({ t: at(0), type: 'transition', from: 'INIT', to: 'BACKUP', vhids: [{ vhid: 1, interface: 'vmx0', state: 'BACKUP' }] });
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
+  it('parses a large journal of garbage without throwing', () => {
+    const garbage = Array.from({ length: 20_000 }, (_, i) => (i % 3 ? '{"t":' : 'x'.repeat(i % 500))).join('\n');
+    expect(parseJournal(garbage)).toEqual([]);
+  });
+});
+
+describe('readTimelines', () => {
+  it('reads rotated files oldest first, then the current one', async () => {
+    const path = join(dir, JOURNAL_FILE);
+    writeFileSync(`${path}.2`, jsonl([transition(0), step(10, 'gre:gre0', 'up')]));
+    writeFileSync(`${path}.1`, jsonl([step(20, 'ospf:gre0', 'cost 10'), converged(25), transition(5000, 'MASTER', 'BACKUP')]));
+    writeFileSync(path, jsonl([step(5100, 'ospf:gre0', 'cost 100')]) + '{"t":"torn');
+    writeFileSync(join(dir, `${JOURNAL_FILE}.bak`), jsonl([transition(99_999)])); // not ours: ignored
+    const timelines = await readTimelines(path, 10);
+    expect(timelines.map((t) => [t.to, t.steps.map((s) => [s.step, s.offsetMs]), t.convergedAfterMs])).toEqual([
+      ['MASTER', [['up', 10], ['cost 10', 20]], 20],
+      ['BACKUP', [['cost 100', 100]], null],
+    ]);
+  });
+
+  it('answers [] when there is no journal yet', async () => {
+    expect(await readTimelines(join(dir, 'missing', JOURNAL_FILE), 10)).toEqual([]);
+  });
+
+  it('round-trips through a rotating Journal', async () => {
+    const path = join(dir, JOURNAL_FILE);
+    const journal = new Journal({ path, maxBytes: 4096, keep: 3, log: captureLogger().log });
+    for (let k = 0; k < 20; k++) {
+      journal.append(transition(k * 10_000, k % 2 ? 'MASTER' : 'BACKUP', k % 2 ? 'BACKUP' : 'MASTER'));
+      for (let i = 1; i <= 5; i++) journal.append(step(k * 10_000 + i * 100, 'gre:gre0', `step ${i}`));
+      journal.append(converged(k * 10_000 + 600));
+    }
+    const timelines = await journal.history(5);
+    expect(timelines).toHaveLength(5);
+    expect(timelines.at(-1)!.at).toBe(at(190_000));
+    for (const t of timelines) {
+      expect(t.steps.map((s) => s.offsetMs)).toEqual([100, 200, 300, 400, 500]);
+      expect(t.convergedAfterMs).toBe(500);
+    }
+  });
+});
