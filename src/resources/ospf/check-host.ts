@@ -43,7 +43,7 @@ function interfaceCheck(ifname: string, state: OspfInterfaceState | undefined): 
   const name = `OSPF on ${ifname}`;
   if (state === undefined) return fail(name, `ospfd does not know ${ifname}: no network … area statement or ip ospf area covers it`);
   if (!state.enabled) return fail(name, `${ifname} exists but OSPF is not enabled on it: add it to an area in ospfd's config`);
-  if (!state.running) return { name, ok: true, level: 'warning', message: `${ifname} is an OSPF interface but down now (its cost is applied once it is up)` };
+  if (!state.running) return { name, ok: true, level: 'warning', message: `${ifname} is down now: ospfd shows whether OSPF covers it, and takes its cost, once it is up` };
   return ok(name, `area ${state.area ?? '?'}, ${state.networkType ?? '?'}, cost ${state.cost}, state ${state.state ?? '?'}${state.passive ? ', passive' : ''}`);
 }
 

@@ -5,7 +5,11 @@
 /** One interface as ospfd sees it. */
 export interface OspfInterfaceState {
   name: string;
-  /** False when ospfd knows the interface but OSPF is not enabled on it (no network/area). */
+  /**
+   * False when the interface is up but OSPF is not enabled on it (no network/area covers it).
+   * A down interface reads as enabled: ospfd drops a down interface's OSPF state, so it cannot
+   * tell until the interface is up again.
+   */
   enabled: boolean;
   /** False when OSPF is enabled but the interface is down (no cost or state is shown then). */
   running: boolean;

@@ -7,7 +7,8 @@
 //    "role": "DR"; 9.0 drops "state" and "address" (commit f5419bf927);
 //  - FRR 9.1–10.1 repeat each interface's fields under "interfaceIp": {"<addr>": {…}} (10.2
 //    drops it again): the flat fields are read first, interfaceIp is the fallback.
-// An interface asked by name that zebra does not know answers {"noSuchIface": true}.
+// An interface asked by name that zebra does not know answers {"noSuchIface": true}; one that
+// zebra knows but OSPF does not cover answers "ospfEnabled": false.
 import { CarpFailoverError } from '../../errors.js';
 import { splitNeighborState, stripLocalAddress, type OspfInterfaceState, type OspfNeighbor } from './ospf-state.js';
 
@@ -46,11 +47,14 @@ function toInterface(name: string, raw: Json): OspfInterfaceState {
   const perAddress = isObject(raw.interfaceIp) ? Object.values(raw.interfaceIp).find(isObject) : undefined;
   const field = (key: string): unknown => raw[key] ?? perAddress?.[key];
   const cost = numberOrNull(field('cost'));
-  const enabled = raw.ospfEnabled !== false;
+  // A down interface loses its OSPF interfaces (FRR 8.4 prints "ospfEnabled": false and, for
+  // "not up", the key "ifDown": false), so "not enabled" only means something while it is up.
+  const up = raw.ifUp === true || (raw.ifUp === undefined && !('ifDown' in raw));
+  const enabled = raw.ospfEnabled !== false || !up;
   return {
     name,
     enabled,
-    running: enabled && raw.ospfRunning !== false && raw.ifUp !== false && cost !== null,
+    running: up && enabled && raw.ospfRunning !== false && cost !== null,
     cost,
     area: stringOrNull(field('area')),
     state: stringOrNull(field('state')),

@@ -9,7 +9,7 @@
 //   "  Transmit Delay is %d sec, State %s, Priority %d"
 //   "    No Hellos (Passive interface)"
 //   "  Neighbor Count is %d, Adjacent neighbor count is %d"
-//   neighbours: "%-15s %3d %-15s " "%9s " "%-15s " "%-20s %5ld %5ld %5d"
+//   neighbours: "%-15s %3d %-15s " "%9s " "%-15s " "%-20s %5ld %5ld %5d" (show_ip_ospf_neighbor_sub)
 //     router id, priority, "Full/DR" (ospf_nbr_state_message), dead time, source address,
 //     IF_NAME(oi) = "eth0:192.0.2.1", retransmit/request/summary counts.
 // "No such interface name" answers an unknown IFNAME: no interface, no error.
@@ -36,7 +36,8 @@ export function parseQuaggaInterfaces(text: string): Record<string, OspfInterfac
     const line = raw.trim();
     let match: RegExpExecArray | null;
     if (line === 'OSPF not enabled on this interface') {
-      current.enabled = false;
+      // A down interface has lost its OSPF interfaces: "not enabled" is only meaningful while up.
+      if (current.running) current.enabled = false;
       current.running = false;
     } else if (line === 'OSPF is enabled, but not running on this interface') {
       current.running = false;
@@ -58,17 +59,17 @@ export function parseQuaggaInterfaces(text: string): Record<string, OspfInterfac
   return result;
 }
 
-// Router id (or "-"), priority, state, dead time, address, interface, three counters.
-const NEIGHBOR = /^(\S+)\s+(\d+)\s+(\S+)\s+(\S+)\s+(\S+)\s+(\S+)\s+\d+\s+\d+\s+\d+\s*$/;
-
-/** Neighbours from Quagga's `show ip ospf neighbor`. */
+/** Neighbours from Quagga's `show ip ospf neighbor` (FRR's text form, with its extra Up Time column, too). */
 export function parseQuaggaNeighbors(text: string): OspfNeighbor[] {
   const result: OspfNeighbor[] = [];
   for (const raw of text.split('\n')) {
-    const match = NEIGHBOR.exec(raw.trim());
-    if (!match || match[1] === 'Neighbor') continue;
-    const { state, role } = splitNeighborState(match[3]!);
-    result.push({ routerId: match[1]!, interface: stripLocalAddress(match[6]!), address: match[5]!, state, role });
+    // Router id (or "-"), priority, state, [up time: FRR], dead time, address, interface, three counters.
+    const fields = raw.trim().split(/\s+/);
+    if (fields.length !== 9 && fields.length !== 10) continue;
+    const counters = fields.slice(-3);
+    if (!/^\d+$/.test(fields[1]!) || !counters.every((c) => /^\d+$/.test(c))) continue; // the header, stray text
+    const { state, role } = splitNeighborState(fields[2]!);
+    result.push({ routerId: fields[0]!, interface: stripLocalAddress(fields.at(-4)!), address: fields.at(-5)!, state, role });
   }
   return result;
 }
