@@ -10,9 +10,12 @@ import type { OperatorFlags } from '../model.js';
 import type { CarpObserver, Demotion } from '../resources/carp/ports.js';
 import type { AnyResource, ReadinessHold } from '../resources/resource.js';
 import type { Journal } from '../status/journal.js';
-import { isoTime, type StatusReport } from '../status/model.js';
+import { isoTime, type StatusReport, type Timeline } from '../status/model.js';
+import { ConvergenceTracker } from './convergence.js';
 import { DemotionPolicy } from './demotion-policy.js';
 import { buildEngineStatus, ENGINE_COUNTERS, type EngineStatus } from './engine-status.js';
+import { closeAll, within } from './lifecycle.js';
+import { collectReadinessHolds } from './readiness.js';
 import { reconcileOnce, type EngineMemory, type RunOutcome } from './reconcile-run.js';
 import { RunQueue } from './run-queue.js';
 import type { Ticker } from './ticker.js';
@@ -52,8 +55,7 @@ export class Engine {
   private flagsNow: OperatorFlags = { drain: false, freeze: false };
   private holds: ReadinessHold[] = [];
   private lastReconcile: StatusReport['lastReconcile'] = null;
-  private convergence: StatusReport['convergence'] = { count: 0, sumMs: 0, lastMs: null };
-  private awaitingConvergenceSince: number | null = null;
+  private readonly convergence = new ConvergenceTracker();
   private stopTicker: (() => void) | null = null;
   private cancelWake: (() => void) | null = null;
   private controller: AbortController | null = null;
@@ -95,7 +97,12 @@ export class Engine {
     // A persisted drain is re-applied before the node can grab MASTER.
     if (this.flagsNow.drain) await this.policy.set('maintenance', this.memory.config.carp.demotion.maintenance);
     this.queue.resume();
-    await this.queue.requestAndWait();
+    try {
+      await this.queue.requestAndWait();
+    } catch (error) {
+      if (this.stopped) return; // stopped while starting: nothing more to start
+      throw error;
+    }
     if (this.stopped) return;
     this.startTicker();
   }
@@ -109,12 +116,12 @@ export class Engine {
     this.cancelWake?.();
     this.cancelWake = null;
     this.queue.stop();
-    if (!(await this.within(this.queue.idle(), graceMs))) {
+    if (!(await within(this.deps.clock, this.queue.idle(), graceMs))) {
       this.log.warn({ graceMs }, 'the run in flight did not finish in time; aborting it');
       this.controller?.abort(new CarpFailoverError('ABORTED', 'the service is stopping'));
-      await this.within(this.queue.idle(), 1000);
+      await within(this.deps.clock, this.queue.idle(), 1000);
     }
-    await this.closeAll([...this.dropped.splice(0), ...this.memory.resources]);
+    await closeAll([...this.dropped.splice(0), ...this.memory.resources], this.log);
   }
 
   /** A hint that something changed (devd line, flag, reload): coalesced into one run. */
@@ -144,7 +151,7 @@ export class Engine {
       this.startTicker();
     }
     // A run in flight may still use a dropped resource: it is closed when that run ends.
-    if (!this.queue.busy) void this.closeAll(this.dropped.splice(0));
+    if (!this.queue.busy) void closeAll(this.dropped.splice(0), this.log);
     this.requestReconcile('config reloaded');
   }
 
@@ -158,11 +165,16 @@ export class Engine {
       holds: this.holds,
       bootHeld: this.policy.holdingBoot,
       lastReconcile: this.lastReconcile,
-      convergence: this.convergence,
+      convergence: this.convergence.snapshot,
       journalErrors: this.deps.journal.writeErrors,
       startedAt: this.startedAt,
       heartbeatAt: this.heartbeatAt,
     });
+  }
+
+  /** The last `limit` failovers from the journal, newest last (the `history` command). */
+  history(limit: number): Promise<Timeline[]> {
+    return this.deps.journal.history(limit);
   }
 
   /** Counts something (the daemon counts events and reloads here so status has one set). */
@@ -203,38 +215,21 @@ export class Engine {
     log[outcome.ok ? 'debug' : 'warn']({ ok: outcome.ok, converged: outcome.converged, durationMs: end - started, role: this.memory.role }, 'reconcile finished');
     this.scheduleWake(outcome.wakeAt);
     if (outcome.rerun && !this.stopped) this.requestReconcile('role changed during a run');
-    await this.closeAll(this.dropped.splice(0));
+    await closeAll(this.dropped.splice(0), this.log);
     return { reconcileId, ok: outcome.ok };
   }
 
   private async afterRun(outcome: RunOutcome, reconcileId: string, log: Logger): Promise<void> {
     const { clock } = this.deps;
-    if (outcome.transition) this.awaitingConvergenceSince = outcome.transition.at;
-    this.holds = this.readinessHolds(log);
+    if (outcome.transition) this.convergence.transition(outcome.transition.at);
+    this.holds = collectReadinessHolds(this.memory.resources, this.memory.states, log);
     await this.policy.afterRun(this.memory.config, { drain: this.flagsNow.drain, readinessHeld: this.holds.length > 0, clean: outcome.ok && outcome.converged });
     await this.policy.refresh();
-    if (outcome.converged && this.awaitingConvergenceSince !== null) {
-      const afterMs = clock.now() - this.awaitingConvergenceSince;
-      this.convergence = { count: this.convergence.count + 1, sumMs: this.convergence.sumMs + afterMs, lastMs: afterMs };
-      this.awaitingConvergenceSince = null;
+    const afterMs = this.convergence.afterRun(outcome.converged, clock.now());
+    if (afterMs !== null) {
       this.deps.journal.append({ t: new Date(clock.now()).toISOString(), type: 'converged', reconcileId, afterMs });
       log.info({ afterMs, role: this.memory.role }, 'converged after the transition');
     }
-  }
-
-  private readinessHolds(log: Logger): ReadinessHold[] {
-    const holds: ReadinessHold[] = [];
-    for (const resource of this.memory.resources) {
-      const state = this.memory.states.get(resource.id);
-      if (!resource.readiness || !state?.observed) continue;
-      try {
-        holds.push(...resource.readiness(state.actual));
-      } catch (error) {
-        holds.push({ resource: resource.id, reason: `readiness check failed: ${error instanceof Error ? error.message : String(error)}` });
-        log.warn({ err: error, resource: resource.id }, 'readiness check threw');
-      }
-    }
-    return holds;
   }
 
   private scheduleWake(at: number | null): void {
@@ -264,26 +259,6 @@ export class Engine {
     } catch (error) {
       this.log.error({ err: error }, 'cannot read the operator flags; keeping the last known ones');
       return this.flagsNow;
-    }
-  }
-
-  private within(promise: Promise<void>, ms: number): Promise<boolean> {
-    return new Promise((resolve) => {
-      const cancel = this.deps.clock.setTimer(ms, () => resolve(false));
-      void promise.then(() => {
-        cancel();
-        resolve(true);
-      });
-    });
-  }
-
-  private async closeAll(resources: AnyResource[]): Promise<void> {
-    for (const resource of resources) {
-      try {
-        await resource.close?.();
-      } catch (error) {
-        this.log.warn({ err: error, resource: resource.id }, 'closing a resource failed');
-      }
     }
   }
 }

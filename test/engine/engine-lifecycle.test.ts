@@ -181,3 +181,41 @@ describe('Engine freeze, reload, stop, failures of its own', () => {
     ]);
   });
 });
+
+describe('Engine start and stop edges', () => {
+  it('a stop() while start() is still raising the boot demotion ends start quietly', async () => {
+    h = makeHarness({ initialRole: 'BACKUP' });
+    const starting = h.engine.start();
+    const stopping = h.engine.stop(0);
+    await expect(starting).resolves.toBeUndefined();
+    await stopping;
+    expect(h.ticker.active).toBe(0);
+    expect(h.world.calls).toEqual([]);
+  });
+
+  it('start() twice is a programming error', async () => {
+    h = makeHarness({ initialRole: 'BACKUP' });
+    await h.engine.start();
+    await expect(h.engine.start()).rejects.toMatchObject({ code: 'INTERNAL' });
+  });
+
+  it('history() answers the journal timelines', async () => {
+    h = makeHarness({ initialRole: 'BACKUP', config: { settle: { local_ms: 0 } } });
+    h.gre.actual = 'up';
+    await h.engine.start();
+    const [timeline] = await h.engine.history(5);
+    expect(timeline).toMatchObject({ from: 'INIT', to: 'BACKUP', steps: [{ resource: 'gre:gre0', step: 'set gre:gre0 down', outcome: 'ok', offsetMs: 0 }], convergedAfterMs: 0 });
+  });
+
+  it('a flags() that throws keeps the last known flags and logs it', async () => {
+    h = makeHarness({ initialRole: 'MASTER', config: { settle: { local_ms: 0, provider_ms: 0 } } });
+    h.flags.freeze = true;
+    await h.engine.start();
+    (h.flags as { freeze: boolean }).freeze = true;
+    Object.defineProperty(h.flags, 'drain', { get: () => { throw new Error('state dir unreadable'); } });
+    await h.engine.reconcileNow();
+    expect(h.engine.status().flags).toEqual({ drain: false, freeze: true });
+    expect(h.world.applies()).toEqual([]);
+    expect(h.logger.lines.some((l) => l.msg === 'cannot read the operator flags; keeping the last known ones')).toBe(true);
+  });
+});
