@@ -3,7 +3,8 @@
 // does not read); each one is either delivered to the engine as a hint or dropped, counted
 // through the api, and logged at a limited rate so that a flood of garbage cannot flood the log.
 import type { Logger } from 'pino';
-import { devdEventDropReason, parseDevdLine, type FollowedVhid } from '../events/devd.js';
+import { devdEventDropReason, parseDevdLine } from '../events/devd.js';
+import type { FollowedVhid } from '../resources/carp/ports.js';
 import type { LineDrop } from './line-reader.js';
 import { LogLimiter } from './log-limiter.js';
 import { answerRequest, CLIENT_ERROR_CODES, errorReply } from './requests.js';

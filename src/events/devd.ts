@@ -7,11 +7,9 @@
 // [A-Za-z0-9_-], '=', then either a "double-quoted" value or everything up to the next blank.
 // A devd action passes the line on with `printf '%s\n' '!system=$system ...' | nc -N -U <sock>`,
 // so we accept it with or without the '!'. The event is only a hint: the engine re-reads CARP.
-import { INTERFACE_NAME, type Config } from '../config/schema.js';
+import { INTERFACE_NAME } from '../config/schema.js';
 import type { DevdEvent, DropReason } from '../control/service-api.js';
-
-/** One vhid the configuration follows (config.carp.vhids[n]). */
-export type FollowedVhid = Config['carp']['vhids'][number];
+import type { FollowedVhid } from '../resources/carp/ports.js';
 
 /** The states carp_set_state() announces (CARP_STATES in sys/netinet/ip_carp.h). */
 export const CARP_EVENT_TYPES = ['INIT', 'BACKUP', 'MASTER'] as const;

@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startIntakeSocket } from '../../src/control/intake-socket.js';
 import type { SocketServer } from '../../src/control/socket-server.js';
 import { startStatusSocket } from '../../src/control/status-socket.js';
-import type { FollowedVhid } from '../../src/events/devd.js';
+import type { FollowedVhid } from '../../src/resources/carp/ports.js';
 import { FakeServiceApi } from '../fakes/service-api.js';
 import { captureLogger, type CapturedLogger } from '../fakes/logger.js';
 import { ask, connect, sendAndClose, tempSocketDir, waitFor } from '../support/unix-client.js';
