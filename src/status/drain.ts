@@ -25,7 +25,15 @@ interface OvhExtra {
   contested?: boolean;
 }
 
-export function drainConditions(report: StatusReport): DrainResult {
+/** What the checks read: a whole report, or the daemon's report before its `drain` field is set. */
+export type DrainInput = Omit<StatusReport, 'drain'>;
+
+/** The status report's `drain` field: the conditions while the drain flag is on, else null. */
+export function drainStatus(report: DrainInput): DrainResult | null {
+  return report.flags.drain ? drainConditions(report) : null;
+}
+
+export function drainConditions(report: DrainInput): DrainResult {
   const conditions: DrainCondition[] = [vhidCondition(report), demotionCondition(report)];
   for (const resource of report.resources) {
     if (resource.kind === 'ovh') conditions.push(ovhCondition(resource, report));
@@ -38,7 +46,7 @@ export function drainConditions(report: StatusReport): DrainResult {
   return { drained: conditions.every((c) => c.met), conditions };
 }
 
-function vhidCondition(report: StatusReport): DrainCondition {
+function vhidCondition(report: DrainInput): DrainCondition {
   const name = 'vhids';
   if (report.vhids.length === 0) return { name, met: false, detail: 'CARP not observed yet' };
   const notBackup = report.vhids.filter((v) => v.state !== 'BACKUP');
@@ -48,7 +56,7 @@ function vhidCondition(report: StatusReport): DrainCondition {
   return { name, met: false, detail: `not BACKUP here: ${notBackup.map((v) => `${vhidLabel(v)} ${v.state}`).join(', ')}` };
 }
 
-function demotionCondition(report: StatusReport): DrainCondition {
+function demotionCondition(report: DrainInput): DrainCondition {
   const name = 'demotion';
   const ours = report.demotion.ours.maintenance ?? 0;
   if (ours > 0) {
@@ -62,7 +70,7 @@ function demotionCondition(report: StatusReport): DrainCondition {
   };
 }
 
-function ovhCondition(resource: ResourceStatus, report: StatusReport): DrainCondition {
+function ovhCondition(resource: ResourceStatus, report: DrainInput): DrainCondition {
   const name = resource.id;
   const extra = resource.extra as OvhExtra;
   const binding = extra.binding ?? null;
@@ -81,7 +89,7 @@ function ovhCondition(resource: ResourceStatus, report: StatusReport): DrainCond
   return { name, met: true, detail: `bound to ${target}` };
 }
 
-function localCondition(resource: ResourceStatus, report: StatusReport): DrainCondition {
+function localCondition(resource: ResourceStatus, report: DrainInput): DrainCondition {
   const name = resource.id;
   const what = resource.kind === 'ospf' ? 'OSPF cost' : 'tunnel';
   if (resource.desired === undefined || resource.desired === null) {
@@ -100,7 +108,7 @@ function localCondition(resource: ResourceStatus, report: StatusReport): DrainCo
  * The likely cause when not drained, one sentence per cause, most likely first; null when
  * drained. Meant for `drain --wait`'s timeout message and the status output.
  */
-export function drainHint(result: DrainResult, report: StatusReport): string | null {
+export function drainHint(result: DrainResult, report: DrainInput): string | null {
   if (result.drained) return null;
   const unmet = new Map(result.conditions.filter((c) => !c.met).map((c) => [c.name, c]));
   const hints: string[] = [];
@@ -145,7 +153,7 @@ export function drainHint(result: DrainResult, report: StatusReport): string | n
   return hints.join('; ');
 }
 
-function ovhHint(resource: ResourceStatus, report: StatusReport): string {
+function ovhHint(resource: ResourceStatus, report: DrainInput): string {
   const extra = resource.extra as OvhExtra;
   const binding = extra.binding ?? null;
   if (binding === null) {
@@ -161,7 +169,7 @@ function ovhHint(resource: ResourceStatus, report: StatusReport): string {
   return `${resource.id} is still converging`;
 }
 
-function observedSinceRoleChange(resource: ResourceStatus, report: StatusReport): boolean {
+function observedSinceRoleChange(resource: ResourceStatus, report: DrainInput): boolean {
   if (resource.lastObservedAt === null) return false;
   return Date.parse(resource.lastObservedAt) >= Date.parse(report.roleSince);
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { drainConditions, drainHint } from '../../src/status/drain.js';
+import { drainConditions, drainHint, drainStatus } from '../../src/status/drain.js';
 import type { StatusReport } from '../../src/status/model.js';
 import { T0, drainedReport, ovhExtra, withResource } from '../fakes/status-report.js';
 
@@ -139,5 +139,11 @@ describe('drainConditions', () => {
       demotion: { total: 240, ours: { boot: 0, maintenance: 240, readiness: 0 }, preempt: false, allow: true },
     });
     expect(drainHint(drainConditions(report), report)).toMatch(/preempt=1 on the peer \(it is 0 here too\)/);
+  });
+
+  it('drainStatus: the conditions while the flag is on, null otherwise (the report\'s drain field)', () => {
+    const { drain: _omitted, ...engineReport } = drainedReport();
+    expect(drainStatus(engineReport)).toEqual(drainConditions(engineReport));
+    expect(drainStatus({ ...engineReport, flags: { drain: false, freeze: false } })).toBeNull();
   });
 });
