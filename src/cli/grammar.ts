@@ -4,13 +4,21 @@ import { DEFAULT_CONFIG_PATH } from '../config/schema.js';
 import { parseArgv, type ParsedArgv } from './argv.js';
 import type { CommandSpec, OptionSpec } from './command-spec.js';
 import { checkConfigCommand } from './commands/check-config.js';
+import { drainCommands } from './commands/drain.js';
 import { historyCommand } from './commands/history.js';
 import { reconcileCommand } from './commands/reconcile.js';
 import { runCommand } from './commands/run.js';
 import { statusCommand } from './commands/status.js';
 
 /** Every command of the `carp-failover` bin, in the order --help lists them. */
-export const COMMANDS: readonly CommandSpec[] = [runCommand, statusCommand, historyCommand, checkConfigCommand, reconcileCommand];
+export const COMMANDS: readonly CommandSpec[] = [
+  runCommand,
+  statusCommand,
+  historyCommand,
+  checkConfigCommand,
+  reconcileCommand,
+  ...drainCommands,
+];
 
 /** Options every command accepts; -c defaults to $CARP_FAILOVER_CONFIG, then the built-in path. */
 export function globalOptions(env: NodeJS.ProcessEnv): OptionSpec[] {

@@ -1,5 +1,6 @@
 // The host checks other modules export, registered here (carp, ospf, ovh secrets).
+import { checkOspfHost } from '../resources/ospf/check-host.js';
 import type { HostChecker } from './host-checks.js';
 
 /** Every registered host checker, in the order their findings are printed. */
-export const HOST_CHECKERS: readonly HostChecker[] = [];
+export const HOST_CHECKERS: readonly HostChecker[] = [{ name: 'ospf', check: checkOspfHost }];

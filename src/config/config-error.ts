@@ -6,6 +6,8 @@ import { CarpFailoverError } from '../errors.js';
 export interface ConfigProblem {
   /** 1-based line in the file, or null when the problem has no place (the file itself). */
   line: number | null;
+  /** 1-based column, for YAML syntax errors (the parser knows it; schema problems name a key). */
+  column?: number;
   /** Dotted key path such as carp.vhids[0].interface, or null for syntax errors. */
   keyPath: string | null;
   reason: string;
@@ -22,9 +24,10 @@ export function formatKeyPath(path: readonly PropertyKey[]): string {
   return out;
 }
 
-/** One problem as one line: `<file>:<line>: <key.path>: <reason>`. */
+/** One problem as one line: `<file>:<line>: <key.path>: <reason>` (`<file>:<line>:<col>:` for syntax). */
 export function formatProblem(file: string, problem: ConfigProblem): string {
-  const where = problem.line === null ? file : `${file}:${problem.line}`;
+  const column = problem.column === undefined ? '' : `:${problem.column}`;
+  const where = problem.line === null ? file : `${file}:${problem.line}${column}`;
   return problem.keyPath === null ? `${where}: ${problem.reason}` : `${where}: ${problem.keyPath}: ${problem.reason}`;
 }
 

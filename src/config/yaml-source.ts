@@ -35,7 +35,8 @@ export function readYaml(text: string): YamlSource {
   const lineAt = (offset: number | undefined): number | null => (offset === undefined ? null : lineCounter.linePos(offset).line);
   const problems: ConfigProblem[] = [];
   for (const error of [...doc.errors, ...doc.warnings]) {
-    problems.push({ line: lineAt(error.pos[0]), keyPath: null, reason: `YAML: ${yamlReason(error.code, error.message)}` });
+    const { line, col } = lineCounter.linePos(error.pos[0]);
+    problems.push({ line, column: col, keyPath: null, reason: `YAML: ${yamlReason(error.code, error.message)}` });
   }
   problems.push(...complexKeys(doc, lineAt));
   const lineOf = (path: readonly PropertyKey[], options: { key?: boolean } = {}) => locate(doc, path, options.key ?? false, lineAt);

@@ -9,6 +9,7 @@ import { COMMANDS } from '../../src/cli/grammar.js';
 import { runCli } from '../../src/cli/main.js';
 import type { HostCheck } from '../../src/host/host-check.js';
 import { runHostChecks } from '../../src/cli/host-checks.js';
+import { makeCheckConfigCommand } from '../../src/cli/commands/check-config.js';
 import { parseConfigText } from '../../src/config/load.js';
 import { FakeHost } from '../fakes/host.js';
 import { ok, startFakeService, type FakeService } from './fake-service.js';
@@ -196,5 +197,50 @@ describe('grammar and help', () => {
     const out = await cli(['boom'], {}, [boom]);
     expect(out.status).toBe(EXIT.SOFTWARE);
     expect(out.stderr).toMatch(/^carp-failover: internal error: TypeError: x is undefined/);
+  });
+});
+
+describe('check-config --host', () => {
+  const good = () => write('host.yaml', 'node: r\ncarp: {vhids: [{vhid: 1, interface: vmx0}]}\n');
+  const finding = (ok: boolean, level: 'error' | 'warning', name: string): HostCheck => ({ name, ok, level, message: `${name} says ${ok ? 'fine' : 'no'}` });
+
+  it('prints ok findings and warnings and exits 0 without errors', async () => {
+    const command = makeCheckConfigCommand([{ name: 'x', check: async () => [finding(true, 'error', 'vhid 1 on vmx0'), finding(false, 'warning', 'preempt')] }], () => new FakeHost());
+    const out = await cli(['check-config', '--host', '-c', good()], {}, [command]);
+    expect(out.status).toBe(0);
+    expect(out.stdout).toContain('ok: vhid 1 on vmx0: vhid 1 on vmx0 says fine\n');
+    expect(out.stderr).toBe('warning: preempt: preempt says no\n');
+    expect(out.stdout).toMatch(/configuration ok, host ok: .*host\.yaml\n$/);
+  });
+
+  it('exits 78 when any host check fails with an error', async () => {
+    const command = makeCheckConfigCommand([{ name: 'x', check: async () => [finding(false, 'error', 'vtysh answers')] }], () => new FakeHost());
+    const out = await cli(['check-config', '--host', '-c', good()], {}, [command]);
+    expect(out.status).toBe(EXIT.CONFIG);
+    expect(out.stderr).toContain('ERROR: vtysh answers: vtysh answers says no\n');
+    expect(out.stderr).toContain('configuration ok, host NOT ok');
+  });
+
+  it('hands the checkers the loaded config and the host', async () => {
+    const host = new FakeHost();
+    const seen: unknown[] = [];
+    const command = makeCheckConfigCommand([{ name: 'x', check: async (config, h) => (seen.push(config.node, h), []) }], () => host);
+    await cli(['check-config', '--host', '-c', good()], {}, [command]);
+    expect(seen).toEqual(['r', host]);
+  });
+
+  it('the built-in checkers report a vtysh that is not there as an error (exit 78)', async () => {
+    const path = write('novtysh.yaml', `node: r\ncarp: {vhids: [{vhid: 1, interface: vmx0}]}\nospf:\n  vtysh: ${join(scratch, 'no-vtysh')}\n  interfaces: [{interface: gre0, cost: {master: 10, backup: 100}}]\n`);
+    const out = await cli(['check-config', '--host', '-c', path]);
+    expect(out.status).toBe(EXIT.CONFIG);
+    expect(out.stderr).toMatch(/^ERROR: /m);
+  });
+
+  it('cleans control characters out of problems taken from the file', async () => {
+    const path = write('evil.yaml', 'node: r\ncarp: {vhids: [{vhid: 1, interface: vmx0}]}\n"evil\\e[2J": 1\n');
+    const out = await cli(['check-config', '-c', path]);
+    expect(out.status).toBe(EXIT.CONFIG);
+    expect(out.stderr).not.toMatch(/\u001b/);
+    expect(out.stderr).toContain('unknown key "evil [2J"');
   });
 });

@@ -91,28 +91,28 @@ describe('parseConfigText', () => {
 
   it('reports a YAML syntax error with its line', () => {
     const error = problemsOf('node: r2\ncarp:\n  vhids: [1, 2\nsettle: {}\n');
-    expect(error.problems[0]!.line).toBe(4);
-    expect(error.message).toMatch(/^test\.yaml:4: YAML: /);
+    expect(error.problems[0]).toMatchObject({ line: 4, column: 1 });
+    expect(error.message).toMatch(/^test\.yaml:4:1: YAML: /);
   });
 
   it('refuses tabs used as indentation, with the line', () => {
     const error = problemsOf('node: r2\ncarp:\n\tvhids: []\n');
-    expect(error.message).toContain('test.yaml:3: YAML: Tabs are not allowed as indentation');
+    expect(error.message).toContain('test.yaml:3:1: YAML: Tabs are not allowed as indentation');
   });
 
   it('refuses duplicate keys instead of keeping the last one', () => {
     const error = problemsOf(`${MINIMAL}node: router-003\n`);
-    expect(error.message).toBe('test.yaml:6: YAML: duplicate key (each key may appear once in a mapping)');
+    expect(error.message).toBe('test.yaml:6:1: YAML: duplicate key (each key may appear once in a mapping)');
   });
 
   it('refuses several documents in one file', () => {
     const error = problemsOf(`${MINIMAL}---\nnode: r3\n`);
-    expect(error.message).toMatch(/^test\.yaml:6: YAML: Source contains multiple documents/);
+    expect(error.message).toMatch(/^test\.yaml:6:1: YAML: Source contains multiple documents/);
   });
 
   it('refuses an unresolved tag rather than reading it as a string', () => {
     const error = problemsOf('node: !!js/function "x"\ncarp: {vhids: [{vhid: 1, interface: vmx0}]}\n');
-    expect(error.message).toMatch(/^test\.yaml:1: YAML: .*tag/i);
+    expect(error.message).toMatch(/^test\.yaml:1:7: YAML: .*tag/i);
   });
 
   it('refuses an alias bomb without expanding it', () => {
