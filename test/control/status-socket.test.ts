@@ -1,3 +1,4 @@
+import { lstat, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { SocketServer } from '../../src/control/socket-server.js';
@@ -104,6 +105,16 @@ describe('status socket', () => {
     await client.line(n - 1);
     expect(client.lines.map((l) => (JSON.parse(l) as { id: number }).id)).toEqual(Array.from({ length: n }, (_, i) => i));
     client.socket.destroy();
+  });
+
+  it('gives the socket file the configured mode and the named group (resolved through /etc/group)', async () => {
+    const entry = (await readFile('/etc/group', 'utf8')).split('\n').map((l) => l.split(':')).find((f) => (process.getuid!() === 0 ? f[2] !== undefined && f[2] !== '0' : f[2] === String(process.getgid!()))); // root may chown to any group
+    if (!entry) throw new Error('no non-root group in /etc/group');
+    const other = await startStatusSocket({ path: join(dir, 'grouped.sock'), mode: 0o640, group: entry[0]!, maxClients: 1, idleTimeoutMs: 1000, api, log: captureLogger('silent').log });
+    const info = await lstat(other.path);
+    expect(info.mode & 0o777).toBe(0o640);
+    expect(info.gid).toBe(Number(entry[2]));
+    await other.close();
   });
 
   it('ignores blank lines', async () => {
