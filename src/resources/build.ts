@@ -1,0 +1,48 @@
+// Builds the managed resources from a config. On reload, a resource whose config slice did not
+// change keeps its instance (and so its caches, OVH task in flight and claim gate): a reload
+// must never repeat an OVH call that is not needed.
+import type { Logger } from 'pino';
+import type { Config } from '../config/schema.js';
+import type { Clock, Host } from '../host/ports.js';
+import type { IfconfigReader } from './carp/ifconfig-reader.js';
+import { GreResource } from './gre/gre-resource.js';
+import { createOspfResources } from './ospf/resource.js';
+import type { AnyResource } from './resource.js';
+
+export interface ResourceDeps {
+  host: Host;
+  clock: Clock;
+  log: Logger;
+  /** Shared with the CARP observer so the libxo probe runs once. */
+  reader: IfconfigReader;
+}
+
+/** A built resource with the fingerprint of everything it was built from. */
+export interface BuiltResource {
+  resource: AnyResource;
+  fingerprint: string;
+}
+
+/** Every resource of the config, in config order within each kind. */
+export function buildResources(config: Config, deps: ResourceDeps): BuiltResource[] {
+  const commands = JSON.stringify(config.commands);
+  const gre = config.gre.tunnels.map((tunnel) => ({
+    resource: new GreResource(tunnel, { host: deps.host, ifconfig: config.commands.ifconfig, reader: deps.reader, timeoutMs: config.commands.timeout_ms }),
+    fingerprint: `${commands}|${JSON.stringify(tunnel)}`,
+  }));
+  const ospfShared = JSON.stringify({ ...config.ospf, interfaces: undefined });
+  const ospf = createOspfResources(config, deps.host).map((resource, index) => ({
+    resource,
+    fingerprint: `${ospfShared}|${JSON.stringify(config.ospf.interfaces[index])}`,
+  }));
+  return [...gre, ...ospf];
+}
+
+/** Keeps the previous instance of every resource whose fingerprint is unchanged. */
+export function reuseUnchanged(previous: readonly BuiltResource[], next: readonly BuiltResource[]): BuiltResource[] {
+  const byId = new Map(previous.map((built) => [built.resource.id, built]));
+  return next.map((built) => {
+    const old = byId.get(built.resource.id);
+    return old && old.fingerprint === built.fingerprint ? old : built;
+  });
+}

@@ -1,0 +1,64 @@
+// The ServiceApi the sockets call, on top of the engine, the flag store and the journal. It also
+// assembles the one StatusReport that status, metrics and drain confirmation all read.
+import type { Logger } from 'pino';
+import type { Engine } from './engine/engine.js';
+import type { FlagStore } from './flags/store.js';
+import type { DevdEvent, DropReason, ServiceApi } from './control/service-api.js';
+import { drainConditions } from './status/drain.js';
+import { readTimelines } from './status/history.js';
+import { STATUS_VERSION, type StatusReport, type Timeline } from './status/model.js';
+
+/** What the daemon knows about its configuration, for status. */
+export interface ConfigInfo {
+  path: string;
+  loadedAt: string;
+  reloads: number;
+  reloadFailures: number;
+}
+
+export interface ServiceParts {
+  engine: () => Engine;
+  flags: FlagStore;
+  journalPath: () => string;
+  configInfo: () => ConfigInfo;
+  log: Logger;
+}
+
+/** Builds the status report: the engine's view plus config, pid and, while draining, the drain conditions. */
+export function buildReport(parts: ServiceParts): StatusReport {
+  const base: StatusReport = {
+    version: STATUS_VERSION,
+    ...parts.engine().status(),
+    drain: null,
+    config: parts.configInfo(),
+    pid: process.pid,
+  };
+  return base.flags.drain ? { ...base, drain: drainConditions(base) } : base;
+}
+
+/** The sockets' view of the service. */
+export function createServiceApi(parts: ServiceParts): ServiceApi {
+  const log = parts.log.child({ component: 'service' });
+  return {
+    status: () => buildReport(parts),
+    history: (limit: number): Promise<Timeline[]> => readTimelines(parts.journalPath(), limit),
+    onEvent(event: DevdEvent): void {
+      const engine = parts.engine();
+      engine.increment('eventsReceived');
+      log.info({ vhid: event.vhid, interface: event.interface, type: event.type }, 'devd event: re-observing CARP');
+      engine.requestReconcile(`devd ${event.subsystem} ${event.type}`);
+    },
+    onDrop(reason: DropReason): void {
+      const engine = parts.engine();
+      engine.increment('eventsDropped');
+      engine.increment(`eventsDropped.${reason}`);
+    },
+    reconcileNow: () => parts.engine().reconcileNow(),
+    async setFlag(flag: 'drain' | 'freeze', on: boolean): Promise<StatusReport> {
+      await parts.flags.set(flag, on, { who: 'control socket', when: new Date().toISOString() });
+      log.warn({ flag, on }, `operator ${on ? 'set' : 'cleared'} ${flag}`);
+      await parts.engine().reconcileNow();
+      return buildReport(parts);
+    },
+  };
+}
