@@ -51,13 +51,13 @@ export interface FrrInstance {
   stop(): Promise<void>;
 }
 
-/** Polls probe until it returns something other than null/undefined/false; fails after timeoutMs naming what it waited for. */
-export async function waitFor<T>(what: string, probe: () => T | null | undefined | false, timeoutMs = 15_000, intervalMs = 100): Promise<T> {
+/** Polls probe (sync or async) until it gives something other than null/undefined/false; fails after timeoutMs naming what it waited for and the probe's last error. */
+export async function waitFor<T>(what: string, probe: () => T | null | undefined | false | Promise<T | null | undefined | false>, timeoutMs = 15_000, intervalMs = 100): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown;
   for (;;) {
     try {
-      const value = probe();
+      const value = await probe();
       if (value !== null && value !== undefined && value !== false) return value;
     } catch (error) {
       lastError = error;
