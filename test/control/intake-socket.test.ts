@@ -114,6 +114,22 @@ describe('intake socket: devd lines', () => {
     expect(await statusCounters()).toMatchObject({ dropped_oversized: 1, 'dropped_not-utf8': 1, dropped_malformed: 1 });
   });
 
+  it('keeps answering status while clients are mid-way through a 1 MiB line, a half line, or silent', async () => {
+    const long = await connect(intake.path);
+    long.socket.write(Buffer.alloc(1 << 20, 0x61)); // no newline yet
+    const half = await connect(intake.path);
+    half.socket.write(MASTER.slice(0, 25));
+    const silent = await connect(intake.path);
+    await waitFor(() => api.drops.oversized === 1, 5000, 'the oversized line to be reported');
+    expect(await statusCounters()).toMatchObject({ dropped_oversized: 1 });
+    long.socket.end(`tail\n${MASTER}\n`);
+    half.socket.end();
+    silent.socket.end();
+    await Promise.all([long.closed, half.closed, silent.closed]);
+    expect(api.drops).toEqual({ oversized: 1, malformed: 1 });
+    expect(api.events).toHaveLength(1);
+  });
+
   it('survives random bytes on many connections and keeps answering status meanwhile', async () => {
     const floods = Array.from({ length: 20 }, () => sendAndClose(intake.path, randomBytes(256 * 1024)));
     const during = await statusCounters();
