@@ -1,0 +1,55 @@
+// The failover IP resource's vocabulary: desired/actual/steps (JSON-safe, shown in status) and
+// the OVH task as we track it.
+
+/** MASTER only: the binding must point here (our vMAC, or our server for `move`). */
+export interface FailoverIpDesired {
+  boundTo: string;
+}
+
+export type TaskStatus = 'init' | 'todo' | 'doing' | 'done' | 'customerError' | 'ovhError' | 'cancelled';
+export const PENDING: ReadonlySet<string> = new Set(['init', 'todo', 'doing']);
+export const FAILED: ReadonlySet<string> = new Set(['customerError', 'ovhError', 'cancelled']);
+
+/** An OVH task as the status shows it. */
+export interface TaskView {
+  taskId: number;
+  function: string;
+  status: TaskStatus;
+  comment: string | null;
+  /** We started it (false: found pending, someone else's). */
+  ours: boolean;
+  /** What our step was ('move', 'vmac-remove', 'vmac-add'); null for a foreign task. */
+  step: StepKind | null;
+  /** When we first saw it (ISO): the stuck timeout counts from here. */
+  since: string;
+}
+
+export interface Binding {
+  /** Where the IP points: the vMAC holding it, or the server it is routed to; null: nowhere. */
+  target: string | null;
+  ours: boolean;
+}
+
+export interface FailoverIpActual {
+  binding: Binding;
+  /** A pending task on this IP (ours or found), null when none. */
+  task: TaskView | null;
+  /** A re-claim must not start before this (ISO), null when it may start now. */
+  holdUntil: string | null;
+  /** Why a claim cannot be made at all (our vMAC does not exist), null when it can. */
+  blocked: string | null;
+  /** When this was read from OVH (ISO); answers between verifications come from the cache. */
+  readAt: string;
+  /** Time of this observe (ISO), for plan's hold comparison. */
+  at: string;
+}
+
+export type StepKind = 'move' | 'vmac-remove' | 'vmac-add';
+
+export type FailoverIpStep =
+  | { kind: 'wait-task'; taskId: number; status: string }
+  | { kind: 'hold'; until: string }
+  | { kind: 'blocked'; reason: string }
+  | { kind: 'move'; to: string }
+  | { kind: 'vmac-remove'; from: string }
+  | { kind: 'vmac-add'; to: string };

@@ -1,0 +1,249 @@
+// The OVH failover IP as a resource. Safety rules (PRODUCT.md): read the binding before any
+// write and skip when it is ours; never stack a write on a pending task; re-read CARP right
+// before each write; apply submits and returns (the engine's next run observes the task); the
+// binding, not the task, is the authority; re-verify every verify period while MASTER and
+// re-claim with backoff when someone keeps moving it (contested). Nothing while not MASTER.
+import type { Config, FailoverIpConfig } from '../../config/schema.js';
+import { CarpFailoverError } from '../../errors.js';
+import type { Clock } from '../../host/ports.js';
+import type { TargetRole } from '../../model.js';
+import type { OvhClient } from '../../ovh/client.js';
+import type { ApplyResult, Resource, ResourceContext } from '../resource.js';
+import { ClaimGate } from './claim-gate.js';
+import { FAILED, PENDING, type Binding, type FailoverIpActual, type FailoverIpDesired, type FailoverIpStep, type TaskView } from './model.js';
+import { describeStep, planFailoverIp } from './plan.js';
+import { MoveStrategy, VMAC_TASK_FUNCTIONS, VmacStrategy, type BindingStrategy } from './strategies.js';
+
+export interface FailoverIpResourceOptions {
+  config: Config;
+  ip: FailoverIpConfig;
+  client: OvhClient;
+  clock: Clock;
+}
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+export class FailoverIpResource implements Resource<FailoverIpDesired, FailoverIpActual, FailoverIpStep> {
+  readonly id: string;
+  readonly kind = 'ovh' as const;
+  private readonly strategy: BindingStrategy;
+  private readonly ovh: Config['ovh'];
+  private readonly clock: Clock;
+  private readonly client: OvhClient;
+  /** The last binding read from OVH; between verifications observe answers from it. */
+  private cache: { binding: Binding; oursMissing: boolean; readAtMs: number } | null = null;
+  private stale = true;
+  private task: { view: TaskView; firstSeenMs: number } | null = null;
+  private gate: ClaimGate;
+  private lastClaimAt: number | null = null;
+  private writing = false;
+  // The engine asks desired('MASTER') on every run while MASTER and nothing while not (OVH is
+  // absent from the BACKUP order), so a gap in those calls, or an observe with no desired before
+  // it (the read-only drain check), means mastership was interrupted: the gate starts afresh.
+  private lastMasterCallAt: number | null = null;
+  private desiredSinceObserve = false;
+  private readonly mastershipGapMs: number;
+
+  constructor(private readonly options: FailoverIpResourceOptions) {
+    const { ip, client, config } = options;
+    this.id = `ovh:${ip.ip}`;
+    this.ovh = config.ovh;
+    this.clock = options.clock;
+    this.client = client;
+    this.strategy = ip.strategy === 'vmac' ? new VmacStrategy(client, ip) : new MoveStrategy(client, ip);
+    this.gate = this.freshGate();
+    this.mastershipGapMs = 2 * config.reconcile.period_s * 1000 + config.settle.provider_ms;
+  }
+
+  desired(role: TargetRole): FailoverIpDesired | undefined {
+    const now = this.clock.now();
+    if (role !== 'MASTER') {
+      this.lastMasterCallAt = null;
+      return undefined;
+    }
+    if (this.lastMasterCallAt === null || now - this.lastMasterCallAt > this.mastershipGapMs) this.newMastership();
+    this.lastMasterCallAt = now;
+    this.desiredSinceObserve = true;
+    return { boundTo: this.strategy.ours };
+  }
+
+  async observe(ctx: ResourceContext): Promise<FailoverIpActual> {
+    const master = this.desiredSinceObserve;
+    this.desiredSinceObserve = false;
+    if (!master) this.lastMasterCallAt = null;
+    try {
+      return await this.read(ctx, master);
+    } catch (error) {
+      this.stale = true;
+      throw error;
+    }
+  }
+
+  plan(desired: FailoverIpDesired, actual: FailoverIpActual): FailoverIpStep[] {
+    return planFailoverIp(this.strategy.name, desired, actual);
+  }
+
+  async apply(step: FailoverIpStep, ctx: ResourceContext): Promise<ApplyResult> {
+    const poll = { requeueAfterMs: this.ovh.task_poll_ms };
+    switch (step.kind) {
+      case 'wait-task':
+        return poll;
+      case 'hold':
+        return { requeueAfterMs: Math.max(this.ovh.task_poll_ms, Date.parse(step.until) - this.clock.now()) };
+      case 'blocked':
+        throw new CarpFailoverError('CONFIG_INVALID', `${this.id}: ${step.reason}`, { details: { ip: this.options.ip.ip } });
+      default:
+        return this.write(step, ctx);
+    }
+  }
+
+  describe(step: FailoverIpStep): string {
+    return describeStep(this.options.ip.ip, step);
+  }
+
+  extraStatus(): Record<string, unknown> {
+    const now = this.clock.now();
+    const hold = this.gate.notBefore();
+    const paused = this.client.authPausedUntil();
+    return {
+      strategy: this.strategy.name,
+      binding: this.cache ? { ...this.cache.binding } : null,
+      bindingReadAt: this.cache ? iso(this.cache.readAtMs) : null,
+      taskInFlight: this.task ? { ...this.task.view, ageMs: now - this.task.firstSeenMs } : null,
+      contested: this.gate.contested,
+      reclaimNotBefore: hold !== null && hold > now ? iso(hold) : null,
+      lastClaimAt: this.lastClaimAt === null ? null : iso(this.lastClaimAt),
+      authPausedUntil: paused === null ? null : iso(paused),
+      calls: this.client.calls(),
+    };
+  }
+
+  private freshGate(): ClaimGate {
+    return new ClaimGate({ minIntervalMs: this.ovh.reclaim_min_interval_s * 1000, maxIntervalMs: Math.max(this.ovh.reclaim_min_interval_s, this.ovh.reclaim_max_interval_s) * 1000 });
+  }
+
+  private newMastership(): void {
+    this.gate = this.freshGate();
+    this.stale = true;
+  }
+
+  private async read(ctx: ResourceContext, master: boolean): Promise<FailoverIpActual> {
+    const now = this.clock.now();
+    if (this.task) {
+      await this.pollTask(ctx, now, master);
+      return this.actual(now);
+    }
+    const cached = this.cache;
+    const holding = (this.gate.notBefore() ?? 0) > now;
+    const fresh = cached !== null && !this.stale && now - cached.readAtMs < this.ovh.verify_period_s * 1000;
+    if (fresh && (cached.binding.ours || !master || holding)) return this.actual(now);
+    await this.readBinding(ctx, now, master, 'verify');
+    if (master && !this.cache!.binding.ours) await this.findPendingTask(ctx, now);
+    return this.actual(now);
+  }
+
+  private actual(now: number): FailoverIpActual {
+    const cache = this.cache!;
+    const hold = this.gate.notBefore();
+    const blocked =
+      this.strategy.name === 'vmac' && cache.oursMissing
+        ? `vMAC ${this.strategy.ours} does not exist on ${this.options.ip.service} (a vMAC disappears with its last IP: keep this router's own IP on it, or create one with \`carp-failover ovh vmac create\` and set ovh.ips[].vmac)`
+        : null;
+    return {
+      binding: { ...cache.binding },
+      task: this.task ? { ...this.task.view } : null,
+      holdUntil: hold !== null && hold > now ? iso(hold) : null,
+      blocked,
+      readAt: iso(cache.readAtMs),
+      at: iso(now),
+    };
+  }
+
+  /** Polls the tracked task (one call); at its end re-reads the binding, which has the last word. */
+  private async pollTask(ctx: ResourceContext, now: number, master: boolean): Promise<void> {
+    const tracked = this.task!;
+    const task = await this.strategy.readTask(tracked.view.taskId, ctx.signal);
+    tracked.view = { ...tracked.view, status: task.status, comment: task.comment };
+    if (PENDING.has(task.status)) {
+      if (!this.cache || now - this.cache.readAtMs >= this.ovh.verify_period_s * 1000) await this.readBinding(ctx, now, master, 'verify');
+      if (!this.cache!.binding.ours && now - tracked.firstSeenMs > this.ovh.task_timeout_s * 1000) {
+        throw new CarpFailoverError('OVH_TASK_STUCK', `${this.id}: OVH task ${task.taskId} (${task.function}) still ${task.status} after ${Math.round((now - tracked.firstSeenMs) / 1000)} s`, {
+          transient: true,
+          details: { taskId: task.taskId, function: task.function, status: task.status, ours: tracked.view.ours, since: tracked.view.since },
+        });
+      }
+      return;
+    }
+    this.task = null;
+    ctx.log.info({ taskId: task.taskId, function: task.function, status: task.status, ours: tracked.view.ours, durationMs: now - tracked.firstSeenMs }, 'ovh task ended');
+    await this.readBinding(ctx, now, master, 'full', tracked.view.ours && task.status === 'done');
+    if (FAILED.has(task.status) && tracked.view.ours && !this.cache!.binding.ours) {
+      this.gate.failed(now);
+      throw new CarpFailoverError('OVH_TASK_FAILED', `${this.id}: OVH task ${task.taskId} (${task.function}) ended ${task.status}${task.comment ? `: ${task.comment}` : ''}`, {
+        details: { taskId: task.taskId, function: task.function, status: task.status, comment: task.comment },
+      });
+    }
+    if (master && !this.cache!.binding.ours) await this.findPendingTask(ctx, now);
+  }
+
+  private async readBinding(ctx: ResourceContext, now: number, master: boolean, mode: 'verify' | 'full', ourTaskJustDone = false): Promise<void> {
+    const read = await this.strategy.readBinding(ctx.signal, mode);
+    const ours = read.target === this.strategy.ours;
+    const previous = this.cache?.binding.target;
+    this.cache = { binding: { target: read.target, ours }, oursMissing: read.oursMissing === true, readAtMs: now };
+    this.stale = false;
+    if (previous !== undefined && previous !== read.target) ctx.log.info({ ip: this.options.ip.ip, from: previous, to: read.target, ours }, 'ovh binding changed');
+    if (!master) return;
+    if (ours) {
+      if (this.gate.seenOurs(now)) ctx.log.warn({ ip: this.options.ip.ip }, 'failover IP stayed here long enough: no longer contested');
+    } else if (this.gate.seenElsewhere(now, this.task !== null, read.target === null, ourTaskJustDone)) {
+      const hold = this.gate.notBefore();
+      ctx.log.error(
+        { ip: this.options.ip.ip, target: read.target, contested: true, reclaimAt: hold === null ? null : iso(hold), nextIntervalMs: this.gate.intervalMs },
+        'SPLIT BRAIN? the failover IP was moved away from this MASTER; re-claiming with backoff',
+      );
+    }
+  }
+
+  /** A pending task on this IP (someone else's, or ours from before a restart): wait for it. */
+  private async findPendingTask(ctx: ResourceContext, now: number): Promise<void> {
+    const ids = await this.strategy.pendingTaskIds(ctx.signal);
+    for (const taskId of ids.slice(0, 3)) {
+      const task = await this.strategy.readTask(taskId, ctx.signal);
+      if (!PENDING.has(task.status)) continue;
+      if (this.strategy.name === 'vmac' && !VMAC_TASK_FUNCTIONS.has(task.function)) continue;
+      this.task = { view: { taskId, function: task.function, status: task.status, comment: task.comment, ours: false, step: null, since: iso(now) }, firstSeenMs: now };
+      ctx.log.info({ taskId, function: task.function, status: task.status }, 'pending ovh task found: waiting for it');
+      return;
+    }
+  }
+
+  private async write(step: Extract<FailoverIpStep, { kind: 'move' | 'vmac-remove' | 'vmac-add' }>, ctx: ResourceContext): Promise<ApplyResult> {
+    const poll = { requeueAfterMs: this.ovh.task_poll_ms };
+    // One operation in flight per IP: never stack a write on a task.
+    if (this.task || this.writing) return poll;
+    this.writing = true;
+    try {
+      if (!(await ctx.stillMaster())) {
+        throw new CarpFailoverError('NOT_MASTER', `${this.id}: CARP is no longer MASTER here; not calling OVH`, { details: { step: step.kind } });
+      }
+      ctx.signal.throwIfAborted();
+      const target = step.kind === 'vmac-remove' ? step.from : step.to;
+      const task = await this.strategy.write({ kind: step.kind, target }, ctx.signal);
+      const now = this.clock.now();
+      this.task = { view: { taskId: task.taskId, function: task.function, status: task.status, comment: task.comment, ours: true, step: step.kind, since: iso(now) }, firstSeenMs: now };
+      this.gate.wrote(now, step.kind !== 'vmac-remove');
+      this.lastClaimAt = now;
+      ctx.log.warn({ ip: this.options.ip.ip, step: step.kind, target, taskId: task.taskId }, 'ovh claim submitted');
+      return poll;
+    } finally {
+      this.writing = false;
+      this.stale = true;
+    }
+  }
+}
+
+/** One resource per config.ovh.ips entry, sharing one client. */
+export function createFailoverIpResources(config: Config, client: OvhClient, clock: Clock): FailoverIpResource[] {
+  return config.ovh.ips.map((ip) => new FailoverIpResource({ config, ip, client, clock }));
+}
