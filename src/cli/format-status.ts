@@ -18,7 +18,7 @@ export function formatStatus(report: StatusReport, options: StatusFormatOptions)
   field('role', `${report.role} since ${when(report.roleSince, now)}`);
   field('vhids', report.vhids.map((v) => `${v.vhid}@${v.interface} ${v.state}${v.advskew === undefined ? '' : ` (advskew ${v.advskew})`}`).join(', ') || '-');
   const ours = Object.entries(report.demotion.ours);
-  const oursText = ours.filter(([, value]) => value > 0).map(([reason, value]) => `${reason} ${value}`).join(', ') || 'none';
+  const oursText = ours.map(([reason, value]) => `${reason} ${value}`).join(', ') || 'none';
   field('demotion', `total ${report.demotion.total ?? '?'}, ours: ${oursText}${preempt(report.demotion.preempt)}`);
   field('flags', `drain ${report.flags.drain ? 'ON' : 'off'}, freeze ${report.flags.freeze ? 'ON' : 'off'}`);
   if (report.drain !== null) {

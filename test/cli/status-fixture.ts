@@ -15,7 +15,7 @@ export function sampleStatus(heartbeatAgeMs = 500): StatusReport {
       { vhid: 1, interface: 'vmx0', state: 'MASTER', advbase: 1, advskew: 0 },
       { vhid: 2, interface: 'vmx1', state: 'MASTER', advbase: 1, advskew: 0 },
     ],
-    demotion: { total: 0, ours: { boot: 0, maintenance: 0, readiness: 240 }, preempt: true, allow: true },
+    demotion: { total: 240, ours: { boot: 0, maintenance: 0, readiness: 240 }, preempt: true, allow: true },
     flags: { drain: false, freeze: false },
     drain: null,
     readiness: { ready: false, holds: [{ resource: 'ospf:gre1', reason: 'no Full neighbour on gre1 (require_neighbors 1)' }] },
