@@ -12,6 +12,10 @@ import { abortable } from './abortable.js';
 import { backoffDelay } from './backoff.js';
 import type { ResourceState } from './resource-state.js';
 
+/** A resource asking to be looked at again "now" must not spin the engine, nor sleep for ever. */
+export const MIN_REQUEUE_MS = 100;
+export const MAX_REQUEUE_MS = 3_600_000;
+
 /** What a run shares with each resource it converges. */
 export interface ConvergeRun {
   config: Config;
@@ -94,7 +98,10 @@ export async function convergeResource(resource: AnyResource, state: ResourceSta
       const result = await applyStep(resource, step, ctx, run, log);
       state.lastChangeAt = run.clock.now();
       const after = result?.requeueAfterMs;
-      if (typeof after === 'number' && Number.isFinite(after) && after >= 0) requeueMs = Math.min(requeueMs ?? after, after);
+      if (typeof after === 'number' && !Number.isNaN(after)) {
+        const bounded = Math.min(MAX_REQUEUE_MS, Math.max(MIN_REQUEUE_MS, after));
+        requeueMs = Math.min(requeueMs ?? bounded, bounded);
+      }
     }
     if (requeueMs !== null) {
       // The resource is waiting on someone else (an OVH task): look again then, no retry penalty.

@@ -44,6 +44,7 @@ export interface ReconcileResult {
 
 /** Longest stop() waits for the run in flight before aborting it. */
 const STOP_GRACE_MS = 10_000;
+const MAX_TIMER_MS = 2_147_483_647;
 
 /** Single-writer, level-triggered reconciler (controller-runtime semantics, see run-queue.ts). */
 export class Engine {
@@ -239,7 +240,8 @@ export class Engine {
     this.cancelWake?.();
     this.cancelWake = null;
     if (at === null || this.stopped) return;
-    this.cancelWake = this.deps.clock.setTimer(Math.max(1, at - now), () => {
+    // setTimeout fires at once beyond 2^31-1 ms: clamp, the periodic run comes long before anyway.
+    this.cancelWake = this.deps.clock.setTimer(Math.min(MAX_TIMER_MS, Math.max(1, at - now)), () => {
       this.cancelWake = null;
       this.requestReconcile('scheduled');
     });
