@@ -133,7 +133,9 @@ export function makeDrainCommands(deps: DrainCommandDeps = {}): CommandSpec[] {
   return [
     drain,
     simple('undrain', 'undrain', 'remove the drain flag and the maintenance demotion: the node is active again', (report) =>
-      `undrained: maintenance demotion removed${report ? `; ${report.node} is ${report.role} and may take MASTER back (with preempt)` : ''}\n`,
+      `undrained: maintenance demotion removed${
+        report === null ? '' : report.role === 'MASTER' ? `; ${report.node} is MASTER` : `; ${report.node} is ${report.role} and may take MASTER back (with preempt)`
+      }\n`,
     ),
     simple('freeze', 'freeze', 'hands off: observe and report, change nothing (persistent until thaw)', () =>
       'frozen: carp-failover observes and reports but changes nothing until `carp-failover thaw`\n',
