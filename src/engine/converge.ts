@@ -134,6 +134,7 @@ export async function convergeResource(resource: AnyResource, state: ResourceSta
 }
 
 async function observeAndPlan(resource: AnyResource, state: ResourceState, desired: unknown, ctx: ResourceContext, run: ConvergeRun): Promise<unknown[]> {
+  state.observeAttempted = true;
   const actual: unknown = await abortable(resource.observe(ctx), run.signal);
   state.actual = actual;
   state.observed = true;

@@ -168,6 +168,7 @@ export async function reconcileOnce(memory: EngineMemory, ports: RunPorts, flags
  */
 async function observeOnly(resource: AnyResource, state: ResourceState, run: ConvergeRun): Promise<void> {
   if (run.signal.aborted) return;
+  state.observeAttempted = true;
   try {
     state.actual = await abortable(resource.observe({ reconcileId: run.reconcileId, signal: run.signal, log: run.log.child({ resource: resource.id }), clock: run.clock, stillMaster: () => run.stillMaster() }), run.signal);
     state.observed = true;

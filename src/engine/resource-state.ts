@@ -10,6 +10,8 @@ export interface ResourceState {
   actual: unknown;
   /** True once observe() answered at least once (actual is meaningful). */
   observed: boolean;
+  /** True once observe() was called, even if it failed (readiness must hear about failures). */
+  observeAttempted: boolean;
   inSync: boolean | null;
   lastObservedAt: number | null;
   lastChangeAt: number | null;
@@ -28,6 +30,7 @@ export function freshState(): ResourceState {
     desired: null,
     actual: null,
     observed: false,
+    observeAttempted: false,
     inSync: null,
     lastObservedAt: null,
     lastChangeAt: null,

@@ -36,6 +36,23 @@ describe('Engine demotion: boot hold-down, drain, readiness', () => {
     expect(h.demotion.history('boot')).toEqual([240, 0]);
   });
 
+  it('asks readiness with undefined when every observation failed, so ospfd down at boot holds', async () => {
+    h = makeHarness({ initialRole: 'BACKUP', config: { settle: { local_ms: 0 } } });
+    const seen: unknown[] = [];
+    h.ospf.readiness = (actual?: string) => {
+      seen.push(actual);
+      return actual === undefined ? [{ resource: 'ospf:gre0', reason: 'ospfd not answering' }] : [];
+    };
+    h.ospf.failObserves = 2;
+    await h.engine.start();
+    expect(seen).toEqual([undefined]);
+    expect(h.demotion.ours.readiness).toBe(240);
+    await h.clock.advance(1000 + 2000);
+    expect(seen.at(-1)).toBe('cost-100');
+    expect(h.demotion.ours.readiness).toBe(0);
+    expect(h.demotion.ours.boot).toBe(0);
+  });
+
   it('keeps the boot hold-down while a resource keeps failing, then releases it at boot_holddown_max_s, loudly', async () => {
     h = makeHarness({ initialRole: 'BACKUP', config: { carp: { vhids: [{ vhid: 1, interface: 'vmx0' }], boot_holddown_max_s: 60 } } });
     h.gre.actual = 'up';

@@ -112,7 +112,7 @@ export class FakeResource implements Resource<string, string, string> {
     return `set ${this.id} ${step}`;
   }
 
-  readiness(): ReadinessHold[] {
+  readiness(_actual?: string): ReadinessHold[] {
     return this.holds;
   }
 
