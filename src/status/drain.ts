@@ -6,7 +6,8 @@
 //   vhids        every followed vhid is BACKUP here (the peer took MASTER);
 //   demotion     our maintenance demotion contribution is applied;
 //   <ovh id>     every OVH failover IP is bound to another router (extra.binding.ours === false),
-//                read after this node left MASTER (an older read proves nothing);
+//                read after this node left MASTER (an older read proves nothing; extra.bindingReadAt
+//                when the resource reports it, since it may answer observe from its cache);
 //   <ospf id>    the OSPF cost is at its BACKUP value: in sync, observed while not MASTER;
 //   <gre id>     follow-carp tunnels are down (always-up ones up): in sync, observed while not
 //                MASTER.
@@ -21,6 +22,8 @@ export interface DrainResult {
 /** The shape the OVH resource's extraStatus() gives (only what we read). */
 interface OvhExtra {
   binding?: { target?: string | null; ours?: boolean } | null;
+  /** When the binding was read from OVH (the resource may answer observe from its cache). */
+  bindingReadAt?: string | null;
   taskInFlight?: unknown;
   contested?: boolean;
 }
@@ -78,11 +81,11 @@ function ovhCondition(resource: ResourceStatus, report: DrainInput): DrainCondit
     return { name, met: false, detail: `binding unknown${errorSuffix(resource)}` };
   }
   const target = binding.target ?? 'nowhere';
-  if (report.role !== 'MASTER' && !observedSinceRoleChange(resource, report)) {
+  if (report.role !== 'MASTER' && !bindingReadSinceRoleChange(resource, report)) {
     return {
       name,
       met: false,
-      detail: `${binding.ours ? 'bound here' : `bound to ${target}`} when last read (${resource.lastObservedAt ?? 'never'}), before the role changed at ${report.roleSince}`,
+      detail: `${binding.ours ? 'bound here' : `bound to ${target}`} when last read (${bindingReadAt(resource) ?? 'never'}), before the role changed at ${report.roleSince}`,
     };
   }
   if (binding.ours) return { name, met: false, detail: `still bound here (${target})${errorSuffix(resource)}` };
@@ -159,7 +162,7 @@ function ovhHint(resource: ResourceStatus, report: DrainInput): string {
   if (binding === null) {
     return `${resource.id}: the binding has not been read${resource.lastError ? ` (last error ${resource.lastError.code}: ${resource.lastError.message})` : ''}: check OVH credentials and reachability`;
   }
-  if (report.role !== 'MASTER' && !observedSinceRoleChange(resource, report)) {
+  if (report.role !== 'MASTER' && !bindingReadSinceRoleChange(resource, report)) {
     return `${resource.id}: the binding has not been re-read since this node left MASTER (while draining the engine reads it without writing: check its last error)`;
   }
   if (binding.ours) {
@@ -172,6 +175,17 @@ function ovhHint(resource: ResourceStatus, report: DrainInput): string {
 function observedSinceRoleChange(resource: ResourceStatus, report: DrainInput): boolean {
   if (resource.lastObservedAt === null) return false;
   return Date.parse(resource.lastObservedAt) >= Date.parse(report.roleSince);
+}
+
+/** The OVH binding's own read time when the resource reports it, else the last observation. */
+function bindingReadAt(resource: ResourceStatus): string | null {
+  const readAt = (resource.extra as OvhExtra).bindingReadAt;
+  return typeof readAt === 'string' ? readAt : resource.lastObservedAt;
+}
+
+function bindingReadSinceRoleChange(resource: ResourceStatus, report: DrainInput): boolean {
+  const readAt = bindingReadAt(resource);
+  return readAt !== null && Date.parse(readAt) >= Date.parse(report.roleSince);
 }
 
 function errorSuffix(resource: ResourceStatus): string {

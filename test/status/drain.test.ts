@@ -40,6 +40,18 @@ describe('drainConditions', () => {
       hint: /not been re-read since this node left MASTER/,
     },
     {
+      name: 'OVH observed after the role change but answered from a binding read before it',
+      report: withResource(drainedReport(), 'ovh:192.0.2.10/32', { extra: ovhExtra(false, { bindingReadAt: BEFORE_T0 }) }),
+      unmet: ['ovh:192.0.2.10/32'],
+      hint: /not been re-read since this node left MASTER/,
+    },
+    {
+      name: 'OVH binding read after the role change (bindingReadAt) counts',
+      report: withResource(drainedReport(), 'ovh:192.0.2.10/32', { lastObservedAt: BEFORE_T0, extra: ovhExtra(false, { bindingReadAt: '2026-11-25T10:00:06.000Z' }) }),
+      unmet: [],
+      hint: null,
+    },
+    {
       name: 'OVH binding unknown',
       report: withResource(drainedReport(), 'ovh:192.0.2.10/32', {
         extra: ovhExtra(null),
