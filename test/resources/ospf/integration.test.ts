@@ -8,12 +8,17 @@ import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Engine } from '../../../src/engine/engine.js';
+import { createCronTicker } from '../../../src/engine/ticker.js';
+import { systemClock } from '../../../src/host/ports.js';
 import { createHost } from '../../../src/host/run.js';
 import type { TargetRole } from '../../../src/model.js';
 import { createOspfResources, OspfInterfaceUnknownError, type OspfActual, type OspfResource } from '../../../src/resources/ospf/resource.js';
 import { frrUnavailable, netnsUnavailable, skipReason } from '../../support/env.js';
 import { startFrr, VTYSH, waitFor, type FrrInstance } from '../../support/frr.js';
 import { NetnsLab } from '../../support/netns.js';
+import { Journal } from '../../../src/status/journal.js';
+import { FakeCarp, FakeDemotion } from '../../fakes/carp.js';
 import { ospfConfig } from './config.js';
 import { testContext } from './context.js';
 
@@ -51,6 +56,16 @@ describe.skipIf(skip !== null)('OSPF resource against real FRR', () => {
   let lo: OspfResource;
   let tunnel: OspfResource;
   const ctx = testContext();
+  const ospfSection = () => ({
+    vtysh: VTYSH,
+    vty_socket: r1.vtySocket,
+    timeout_ms: 5000,
+    interfaces: [
+      { interface: 'lo', cost: COST },
+      { interface: 'r1e0', cost: COST, require_neighbors: 1 },
+    ],
+  });
+  const host = createHost({ allowed: [VTYSH], defaultTimeoutMs: 5000 });
 
   /** One reconcile of one resource, as the engine's run does it: observe, plan, apply each step. */
   async function reconcile(resource: OspfResource, role: TargetRole): Promise<number> {
@@ -84,16 +99,7 @@ describe.skipIf(skip !== null)('OSPF resource against real FRR', () => {
     ]);
     await waitMetric(PEER_LINK_COST + FILE_COST);
 
-    const config = ospfConfig({
-      vtysh: VTYSH,
-      vty_socket: r1.vtySocket,
-      timeout_ms: 5000,
-      interfaces: [
-        { interface: 'lo', cost: COST },
-        { interface: 'r1e0', cost: COST, require_neighbors: 1 },
-      ],
-    });
-    [lo, tunnel] = createOspfResources(config, createHost({ allowed: [VTYSH], defaultTimeoutMs: 5000 })) as [OspfResource, OspfResource];
+    [lo, tunnel] = createOspfResources(ospfConfig(ospfSection()), host) as [OspfResource, OspfResource];
   });
 
   afterAll(async () => {
@@ -156,10 +162,54 @@ describe.skipIf(skip !== null)('OSPF resource against real FRR', () => {
 
   it('an interface ospfd does not run OSPF on is a clear error, and nothing is changed', async () => {
     const config = ospfConfig({ vtysh: VTYSH, vty_socket: r1.vtySocket, interfaces: [{ interface: 'gre9', cost: COST }] });
-    const [ghost] = createOspfResources(config, createHost({ allowed: [VTYSH], defaultTimeoutMs: 5000 }));
+    const [ghost] = createOspfResources(config, host);
     const error = await ghost!.observe(ctx).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(OspfInterfaceUnknownError);
     expect((error as Error).message).toMatch(/^ospfd does not know the interface gre9; OSPF interfaces it knows: lo, r1e0/);
     expect(r1.vtysh('show running-config')).not.toContain('gre9');
+  });
+
+  it('driven by the real engine: MASTER costs, a restart healed by the periodic run alone, the readiness hold and demotion in status', async () => {
+    const config = ospfConfig(ospfSection(), { state_dir: tmp, settle: { local_ms: 0, provider_ms: 0 }, reconcile: { period_s: 1 } });
+    const carp = new FakeCarp().setAll('MASTER');
+    const demotion = new FakeDemotion();
+    const engine = new Engine({
+      config,
+      clock: systemClock,
+      log: ctx.log,
+      carp,
+      demotion,
+      resources: createOspfResources(config, host),
+      journal: Journal.fromConfig(config, ctx.log),
+      flags: () => ({ drain: false, freeze: false }),
+      ticker: createCronTicker({ log: ctx.log }),
+    });
+    await engine.start();
+    try {
+      await waitMetric(PEER_LINK_COST + COST.master);
+      const ospf = () => engine.status().resources.filter((r) => r.kind === 'ospf');
+      expect(ospf().map((r) => [r.id, r.inSync, r.lastError])).toEqual([['ospf:lo', true, null], ['ospf:r1e0', true, null]]);
+      expect(engine.status().readiness).toEqual({ ready: true, holds: [] });
+
+      // Drift: ospfd restarts with its file's cost; no event, no request: the 1 s periodic run heals it.
+      await r1.killOspfd();
+      await r1.startOspfd();
+      const healedAt = Date.now();
+      await waitFor('the periodic run to restore the MASTER cost on lo', () => r1.vtyshJson('show ip ospf interface lo json').interfaces.lo.cost === COST.master, 5000, 50);
+      expect(Date.now() - healedAt).toBeLessThan(config.reconcile.period_s * 1000 + 2000); // one period, plus backoff after the failed run
+      await waitMetric(PEER_LINK_COST + COST.master);
+
+      // The neighbour goes: the engine holds the readiness demotion, and says why in status.
+      await peer.killOspfd();
+      const hold = await waitFor('a readiness hold in the engine status', () => engine.status().readiness.holds.find((h) => h.resource === 'ospf:r1e0'), 10_000, 200);
+      expect(hold.reason).toBe('r1e0: 0 Full OSPF neighbours, 1 required');
+      await waitFor('the readiness demotion', () => demotion.ours.readiness === config.carp.demotion.readiness, 5000, 100);
+
+      await peer.startOspfd();
+      await waitFor('readiness to be met again', () => engine.status().readiness.ready, 10_000, 200);
+      await waitFor('the readiness demotion to be released', () => demotion.ours.readiness === 0, 5000, 100);
+    } finally {
+      await engine.stop();
+    }
   });
 });
