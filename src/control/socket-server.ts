@@ -83,6 +83,12 @@ export async function startSocketServer(options: SocketServerOptions): Promise<S
     let head = 0;
     let busy = false;
     let ended = false;
+    const idle = setTimeout(() => {
+      if (busy) return idle.refresh();
+      log.debug({ client: id, idleTimeoutMs: options.idleTimeoutMs }, 'idle client closed');
+      socket.destroy();
+    }, options.idleTimeoutMs).unref();
+    socket.once('close', () => clearTimeout(idle));
     const client: SocketClient = {
       id,
       send(line) {
@@ -97,12 +103,6 @@ export async function startSocketServer(options: SocketServerOptions): Promise<S
         return true;
       },
     };
-    const idle = setTimeout(() => {
-      if (busy) return idle.refresh();
-      log.debug({ client: id, idleTimeoutMs: options.idleTimeoutMs }, 'idle client closed');
-      socket.destroy();
-    }, options.idleTimeoutMs).unref();
-    socket.once('close', () => clearTimeout(idle));
 
     const reader = new LineReader({
       maxBytes: options.maxLineBytes ?? MAX_LINE_BYTES,
