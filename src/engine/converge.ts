@@ -94,6 +94,7 @@ export async function convergeResource(resource: AnyResource, state: ResourceSta
     }
     let requeueMs: number | null = null;
     for (const step of steps) {
+      stage = 'apply'; // until describe() names the step (it may throw too)
       stage = resource.describe(step);
       const result = await applyStep(resource, step, ctx, run, log);
       state.lastChangeAt = run.clock.now();
