@@ -1,0 +1,120 @@
+// `npm run lab`: the failover demo. Brings the lab up, shows both services, stops the MASTER's
+// CARP, prints the failover timeline and the outage measured by a continuous ping from upstream,
+// fails back, and tears everything down (also on Ctrl-C or an error).
+import { execFileSync } from 'node:child_process';
+import { listNamespaces } from '../support/netns.js';
+import { frrUnavailable, netnsUnavailable, ucarpUnavailable } from '../support/env.js';
+import { startDriver } from './driver.js';
+import { fullNeighbors, internalRoute } from './frr.js';
+import { startLabOvh, type LabOvh } from './ovh.js';
+import { PingProbe, firstReplyFrom, longestGap } from './ping.js';
+import { ROUTER_IDS, PREFIX, carpDetectionMs, type RouterId } from './plan.js';
+import { startService, statusText, type LabService } from './services.js';
+import { Timeline } from './timeline.js';
+import { ipfoRoute } from './topology.js';
+import { masterOf, startLab, type LabRun } from './up.js';
+import { waitFor } from './wait.js';
+
+const t0 = Date.now();
+const say = (line: string) => console.log(`[${((Date.now() - t0) / 1000).toFixed(1).padStart(5)}s] ${line}`);
+
+async function main(): Promise<number> {
+  const blocked = netnsUnavailable() ?? frrUnavailable() ?? ucarpUnavailable();
+  if (blocked) {
+    console.error(`lab: cannot run: ${blocked}`);
+    return 1;
+  }
+  const run = await startLab({ log: say });
+  try {
+    return await demo(run);
+  } finally {
+    run.lab.teardown();
+    const left = listNamespaces(PREFIX);
+    say(left.length ? `teardown: LEFT BEHIND ${left.join(' ')}` : 'teardown: namespaces, processes and temp dir removed');
+  }
+}
+
+async function demo(run: LabRun): Promise<number> {
+  const { lab, routers } = run;
+  const timeline = new Timeline(lab, run.eventsFile, run.upstream);
+  timeline.start();
+  const ovh = await startLabOvh(lab, timeline);
+  const mock = 'endpoint' in ovh ? (ovh as LabOvh) : null;
+  say(mock ? `OVH mock on ${mock.endpoint.baseUrl}` : `OVH mock: not there yet (${(ovh as { unavailable: string }).unavailable})`);
+
+  const services: Partial<Record<RouterId, LabService>> = {};
+  let serviceError: string | null = null;
+  for (const id of ROUTER_IDS) {
+    try {
+      services[id] = await startService(lab, routers[id], mock?.endpoint ?? null);
+    } catch (error) {
+      serviceError = (error as Error).message;
+      break;
+    }
+  }
+  const wired = serviceError === null;
+  if (serviceError === null) {
+    say('carp-failover runs on both routers');
+    for (const id of ROUTER_IDS) console.log(statusText(services[id]!) ?? `(${id}: no status)`);
+  } else {
+    for (const s of Object.values(services)) await s.stop('SIGKILL');
+    say(`carp-failover is NOT running yet: ${serviceError.split('\n')[0]}`);
+    say('the lab drives tunnels and the IPFO route itself at zero latency (what the service and OVH will do)');
+    startDriver(lab, routers, timeline);
+    for (const id of ROUTER_IDS) {
+      const r = routers[id];
+      console.log(`--- ${r.plan.node} (${id}) as the service sees it: ifconfig ${r.plan.carpIf}; ifconfig ${r.plan.greIf}; sysctl`);
+      console.log(execFileSync(r.files.ifconfig, [r.plan.carpIf], { encoding: 'utf8' }).trimEnd());
+      console.log(execFileSync(r.files.ifconfig, [r.plan.greIf], { encoding: 'utf8' }).trimEnd());
+      console.log(execFileSync(r.files.sysctl, ['net.inet.carp.demotion', 'net.inet.carp.preempt'], { encoding: 'utf8' }).trimEnd());
+    }
+  }
+  say(`OSPF: upstream has ${fullNeighbors(run.upstream)} Full neighbours; route to the internal prefix via ${internalRoute().via.join(', ')}`);
+
+  const ping = new PingProbe(lab);
+  ping.start();
+  const old = await waitFor('a MASTER', 10_000, () => masterOf(routers));
+  const next = routers[old.plan.id === 'ra' ? 'rb' : 'ra'];
+  await waitFor(`ping replies through ${old.plan.id}`, 20_000, () => ping.last()?.router === old.plan.id);
+  say(`ping ${'203.0.113.10'} from upstream answered by ${old.plan.id}; IPFO routed to ${ipfoRoute()?.id}`);
+
+  const failover = await measure(run, timeline, ping, 'failover', old.plan.id, next.plan.id, () => old.ucarp.stop());
+  say('fail back: restarting the stopped ucarp (preempt brings the preferred router back)');
+  const failback = await measure(run, timeline, ping, 'failback', next.plan.id, old.plan.id, async () => old.ucarp.start());
+  ping.stop();
+  timeline.stop();
+
+  console.log('\nSummary');
+  for (const m of [failover, failback]) console.log(`  ${m}`);
+  if (!wired) {
+    console.log('  Not there yet: carp-failover itself (src/daemon.ts), so no tunnel/OSPF-cost/OVH steps by the');
+    console.log('  service; the outage above is CARP detection plus an instant lab driver.');
+  }
+  if (!mock) console.log('  Not there yet: the OVH mock (test/ovh-mock), so no claim/task steps; the lab moved the route.');
+  return 0;
+}
+
+async function measure(run: LabRun, timeline: Timeline, ping: PingProbe, name: string, from: RouterId, to: RouterId, act: () => Promise<void>): Promise<string> {
+  const start = Date.now();
+  say(`${name}: ${from} → ${to}`);
+  await act();
+  const reply = await waitFor(`the first ping reply through ${to}`, 60_000, () => firstReplyFrom(ping.replies, to, start));
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  timeline.collectCarp();
+  timeline.add('ping', to, 'first ping reply through the new router', reply.at);
+  console.log(`\nTimeline (${name}, t=0 when ${from}'s CARP was stopped/restarted):`);
+  for (const line of timeline.render(start, reply.at + 300)) console.log(line);
+  const gap = longestGap(ping.replies, start);
+  const carp = timeline.first(start, (e) => e.kind === 'carp' && e.router === to && e.text === 'CARP MASTER');
+  const detection = carpDetectionMs(run.routers[to].ucarp.advskew);
+  const outage = gap && gap.gapMs > 50 ? `${gap.gapMs} ms without replies (${gap.lost} lost)` : 'no gap in replies';
+  return `${name}: outage ${outage}; CARP switch at +${carp ? carp.at - start : '?'} ms (CARP's own detection ${detection.toFixed(0)} ms); first reply through ${to} at +${reply.at - start} ms`;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    console.error(`lab: ${(error as Error).stack ?? String(error)}`);
+    process.exit(1);
+  },
+);

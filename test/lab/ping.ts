@@ -1,0 +1,80 @@
+// A continuous ping of the IPFO from upstream (every 10 ms, iputils `-D -O`), parsed into replies
+// with their time and the answering router (each router replies with its own TTL, see plan.ts).
+import { createInterface } from 'node:readline';
+import { nsSpawn } from '../support/netns.js';
+import type { Lab } from './lab.js';
+import { IPFO, NS_UP, UPSTREAM_ADDR, routerForTtl, type RouterId } from './plan.js';
+
+export interface PingReply {
+  /** Epoch ms, from ping's -D timestamp. */
+  at: number;
+  seq: number;
+  ttl: number;
+  router: RouterId | null;
+}
+
+const REPLY = /^\[(\d+\.\d+)\] \d+ bytes from [^:]+: icmp_seq=(\d+) ttl=(\d+)/;
+
+/** One line of `ping -D -O` output → a reply, or null (no-answer lines, headers, summary). */
+export function parsePingLine(line: string): PingReply | null {
+  const m = REPLY.exec(line);
+  if (!m) return null;
+  const ttl = Number(m[3]);
+  return { at: Math.round(Number(m[1]) * 1000), seq: Number(m[2]), ttl, router: routerForTtl(ttl)?.id ?? null };
+}
+
+export interface Outage {
+  /** Time without replies: first reply after the gap minus last reply before it. */
+  gapMs: number;
+  lastBefore: PingReply;
+  firstAfter: PingReply;
+  /** Echo requests that got no reply in the gap. */
+  lost: number;
+}
+
+/** The longest gap between consecutive replies at or after `since` (epoch ms), if any. */
+export function longestGap(replies: readonly PingReply[], since = 0): Outage | null {
+  let best: Outage | null = null;
+  for (let i = 1; i < replies.length; i++) {
+    const a = replies[i - 1]!;
+    const b = replies[i]!;
+    if (b.at < since) continue;
+    const gap = b.at - a.at;
+    if (!best || gap > best.gapMs) best = { gapMs: gap, lastBefore: a, firstAfter: b, lost: Math.max(0, b.seq - a.seq - 1) };
+  }
+  return best;
+}
+
+/** The first reply at or after `since` answered by `router`. */
+export function firstReplyFrom(replies: readonly PingReply[], router: RouterId, since: number): PingReply | undefined {
+  return replies.find((r) => r.at >= since && r.router === router);
+}
+
+export class PingProbe {
+  readonly replies: PingReply[] = [];
+
+  constructor(private readonly lab: Lab) {}
+
+  /** Starts pinging; the probe runs until stop() or teardown. */
+  start(): void {
+    const child = this.lab.track(
+      nsSpawn(NS_UP, ['ping', '-D', '-O', '-n', '-i', '0.01', '-W', '1', '-I', UPSTREAM_ADDR, IPFO], { stdio: ['ignore', 'pipe', 'ignore'] }),
+    );
+    this.stopFn = () => child.kill('SIGINT');
+    createInterface({ input: child.stdout! }).on('line', (line) => {
+      const reply = parsePingLine(line);
+      if (reply) this.replies.push(reply);
+    });
+  }
+
+  private stopFn: () => void = () => {};
+
+  stop(): void {
+    this.stopFn();
+  }
+
+  /** The most recent reply, if any. */
+  last(): PingReply | undefined {
+    return this.replies[this.replies.length - 1];
+  }
+}
