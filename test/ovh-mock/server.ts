@@ -17,6 +17,8 @@ export interface OvhMockOptions {
   onBindingChange?: BindingListener;
   /** Moves tasks along on a real timer (the lab), so bindings change without requests. */
   tickIntervalMs?: number;
+  /** Called once a request is authenticated, before it changes anything (assert "who wrote when"). */
+  onRequest?: (request: MockRequest) => void;
 }
 
 export interface MockRequest {
@@ -131,6 +133,8 @@ export async function startOvhMock(options: OvhMockOptions = {}): Promise<OvhMoc
     else answer = authorize(req, route, method, url, rawBody) ?? { status: 0 };
     if (answer.status === 0 && route) {
       const caller = answer.caller ?? null;
+      entry.caller = caller;
+      options.onRequest?.(entry);
       const credential = caller && state.legacy.get(consumerOf(req)) ? state.legacy.get(consumerOf(req))! : null;
       answer = { ...route.handle({ state, params: (match as { params: Record<string, string> }).params, query: url.searchParams, body: requestBody, credential }), caller };
     }
