@@ -1,7 +1,7 @@
 // FRR (zebra + ospfd) for tests, one instance per network namespace, each in its own pathspace:
 // `-N name`, `--vty_socket dir`, `-z dir/zserv.api`, `-i dir/<daemon>.pid`, TCP vty off (-P 0).
 // vtysh reaches the instance through the Unix sockets in `dir`, so it runs from the root
-// namespace: `vtysh --vty_socket dir`. See /work/shared/reference/lab-notes.md.
+// namespace: `vtysh --vty_socket dir` (the lab notes of the shared reference, "FRR in a namespace").
 //
 //   const r1 = await startFrr({ ns: 'cfo-r1', name: 'cfo-r1', dir: join(tmp, 'r1'), config: FRR_CONF });
 //   r1.vtysh('show ip ospf neighbor');      // text; throws on a vtysh error
@@ -76,7 +76,6 @@ export async function startFrr(options: FrrOptions): Promise<FrrInstance> {
   const timeoutMs = options.timeoutMs ?? 15_000;
   mkdirSync(dir, { recursive: true, mode: 0o755 });
   writeFileSync(join(dir, 'frr.conf'), options.config, { mode: 0o640 });
-  writeFileSync(join(dir, 'vtysh.conf'), 'service integrated-vtysh-config\n', { mode: 0o640 });
   chownToFrr(dir);
 
   const vtysh = (...commands: string[]): string =>

@@ -88,7 +88,7 @@ export class OspfResource implements Resource<OspfDesired, OspfActual, OspfStep>
   async apply(step: OspfStep, ctx: ResourceContext): Promise<void> {
     const ifname = validateInterfaceName(step.interface);
     if (ifname !== this.ifname) throw new CarpFailoverError('INTERNAL', `ospf:${this.ifname} was asked to change ${ifname}`);
-    const commands = ['configure terminal', `interface ${ifname}`, `ip ospf cost ${costValue(step.cost)}`];
+    const commands = ['configure terminal', `interface ${ifname}`, `ip ospf cost ${step.cost}`];
     if (this.options.writeMemory) commands.push('end', 'write memory');
     await this.vtysh.run(commands, ctx.signal);
     ctx.log.info({ interface: ifname, from: step.from, cost: step.cost }, 'ospf cost set');
@@ -148,9 +148,4 @@ function toActual(state: OspfInterfaceState, flavour: VtyshFlavour, neighbors: N
 
 function knownNames(interfaces: Record<string, OspfInterfaceState>): string[] {
   return Object.values(interfaces).filter((i) => i.enabled).map((i) => i.name);
-}
-
-function costValue(cost: number): number {
-  if (!Number.isInteger(cost) || cost < 1 || cost > 65535) throw new CarpFailoverError('INVALID_NAME', `invalid OSPF cost ${cost}: must be an integer 1–65535`);
-  return cost;
 }

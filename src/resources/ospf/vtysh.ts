@@ -97,7 +97,7 @@ export class Vtysh {
     try {
       ({ stdout, stderr } = await this.host.run(argv, { timeoutMs: this.config.timeout_ms, signal }));
     } catch (error) {
-      throw fromCommandError(error, argv, this.config.timeout_ms);
+      throw fromCommandError(error, commands, argv, this.config.timeout_ms);
     }
     const output = joinOutput(stdout, stderr);
     const found = findVtyshError(output);
@@ -150,7 +150,7 @@ export function parseFlavour(showVersion: string): VtyshFlavour | null {
   return null;
 }
 
-function fromCommandError(error: unknown, argv: readonly string[], timeoutMs: number): unknown {
+function fromCommandError(error: unknown, commands: readonly string[], argv: readonly string[], timeoutMs: number): unknown {
   if (!(error instanceof CommandError)) return error; // COMMAND_NOT_ALLOWED, AbortError: already clear
   const { failure } = error;
   const output = joinOutput(failure.stdout, failure.stderr);
@@ -158,7 +158,7 @@ function fromCommandError(error: unknown, argv: readonly string[], timeoutMs: nu
     return new VtyshError('OSPF_UNAVAILABLE', `vtysh did not answer within ${timeoutMs} ms (ospfd or zebra hung?)`, { argv, output, line: null, timedOut: true }, { cause: error });
   }
   const found = findVtyshError(output);
-  if (found) return new VtyshError(found.code, `${describe(commandsOf(argv))}: ${found.line}`, { argv, output, line: found.line }, { cause: error });
+  if (found) return new VtyshError(found.code, `${describe(commands)}: ${found.line}`, { argv, output, line: found.line }, { cause: error });
   const why = failure.exitCode === null ? `could not run ${argv[0]}` : `vtysh exited ${failure.exitCode}`;
   const first = output.split('\n').find((l) => l.trim() !== '')?.trim() ?? null;
   return new VtyshError('VTYSH_FAILED', `${why}${first ? `: ${first}` : ''}`, { argv, output, line: first }, { cause: error });
@@ -166,10 +166,6 @@ function fromCommandError(error: unknown, argv: readonly string[], timeoutMs: nu
 
 function joinOutput(stdout: string, stderr: string): string {
   return [stdout, stderr].filter((s) => s.trim() !== '').join('\n');
-}
-
-function commandsOf(argv: readonly string[]): string[] {
-  return argv.flatMap((arg, i) => (argv[i - 1] === '-c' ? [arg] : []));
 }
 
 function describe(commands: readonly string[]): string {
