@@ -48,7 +48,7 @@ function ipJson(state: MockState, ip: string) {
     regions: null,
     rir: 'RIPE',
     bringYourOwnIp: false,
-    iam: { id: '3e2c8b1a-0000-4000-8000-00000000ip01', urn: `urn:v1:eu:resource:ip:${ip}`, displayName: ip, tags: {} },
+    iam: { id: '3e2c8b1a-5d7f-4c2e-9b1a-0c4d2e6f8a10', urn: `urn:v1:eu:resource:ip:${ip}`, displayName: ip, tags: {} },
   };
 }
 
