@@ -4,6 +4,27 @@ import type { ErrorSummary } from '../errors.js';
 import type { AnyResource } from '../resources/resource.js';
 import { isoTime, type ResourceStatus } from '../status/model.js';
 
+/** Why the engine is not acting on a resource right now (ResourceStatus.waiting). */
+export type WaitingReason =
+  /** The role changed less than settle.local_ms / settle.provider_ms ago. */
+  | 'settling'
+  /** It failed; the next attempt is at nextRetryAt. */
+  | 'backoff'
+  /** The operator froze the service: observed and reported, not changed. */
+  | 'frozen'
+  /** It asked to be looked at again later (an OVH task in flight). */
+  | 'requeued'
+  /** Provider-facing and this node is not MASTER: never touched. */
+  | 'not master'
+  /** CARP said "not MASTER" right before a provider write; the next run follows the new role. */
+  | 'role changed'
+  /** The run was aborted (timeout, shutdown) before reaching it. */
+  | 'aborted'
+  /** CARP could not be read: nothing is converged on a guess. */
+  | 'carp unreadable'
+  /** Applied without error, but the observation right after still differs. */
+  | 'unverified';
+
 /** Mutable per-resource bookkeeping; times are epoch ms. */
 export interface ResourceState {
   desired: unknown;
@@ -20,7 +41,7 @@ export interface ResourceState {
   nextRetryAt: number | null;
   /** A resource asked to be looked at again then (ApplyResult.requeueAfterMs). */
   requeueAt: number | null;
-  waiting: string | null;
+  waiting: WaitingReason | null;
   errorCounts: Record<string, number>;
 }
 

@@ -1,10 +1,11 @@
 // Rebuilds failover timelines from the journal (current file and its rotated copies). The journal
 // may end in a torn line (crash mid-write) or hold garbage (disk trouble, a hand edit): such
 // lines are skipped, never fatal, so `history` always answers with what can be read.
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { NodeRole, VhidState } from '../model.js';
 import type { JournalEntry } from './journal.js';
+import { forEachLine } from './journal-lines.js';
 import { isoTime, type Timeline, type TimelineStep } from './model.js';
 
 /** Timelines answered when the caller gives no usable limit. */
@@ -18,16 +19,19 @@ const OUTCOMES: ReadonlySet<string> = new Set(['ok', 'error', 'skipped']);
 
 /** Reads the journal at `path` (plus path.1 … path.N) and answers the last `limit` timelines. */
 export async function readTimelines(path: string, limit: number): Promise<Timeline[]> {
-  const texts: string[] = [];
+  const builder = new TimelineBuilder(limit);
   for (const file of await journalFiles(path)) {
     try {
-      texts.push(await readFile(file, 'utf8'));
+      await forEachLine(file, (line) => {
+        const entry = parseLine(line);
+        if (entry) builder.add(entry);
+      });
     } catch (error) {
       // Rotated away between listing and reading: what remains is still a valid history.
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
     }
   }
-  return buildTimelines(texts.flatMap(parseJournal), limit);
+  return builder.result();
 }
 
 /** The journal's files, oldest first: path.N … path.1, path. */
@@ -52,32 +56,51 @@ export async function journalFiles(path: string): Promise<string[]> {
 export function parseJournal(text: string): JournalEntry[] {
   const entries: JournalEntry[] = [];
   for (const line of text.split('\n')) {
-    if (!line.trim()) continue;
-    let value: unknown;
-    try {
-      value = JSON.parse(line);
-    } catch {
-      continue; // torn last line or garbage
-    }
-    const entry = asEntry(value);
+    const entry = parseLine(line);
     if (entry) entries.push(entry);
   }
   return entries;
 }
 
+/** One journal line, or null for a torn line, garbage or a wrong shape. */
+export function parseLine(line: string): JournalEntry | null {
+  if (!line.trim()) return null;
+  try {
+    return asEntry(JSON.parse(line));
+  } catch {
+    return null;
+  }
+}
+
 /** Groups entries into timelines: each transition with the steps after it, newest last. */
 export function buildTimelines(entries: readonly JournalEntry[], limit: number): Timeline[] {
-  const timelines: Array<Timeline & { startMs: number; converged: boolean }> = [];
-  for (const entry of entries) {
+  const builder = new TimelineBuilder(limit);
+  for (const entry of entries) builder.add(entry);
+  return builder.result();
+}
+
+type OpenTimeline = Timeline & { startMs: number; converged: boolean };
+
+/** Folds entries in journal order, keeping only the `limit` newest timelines in memory. */
+export class TimelineBuilder {
+  private readonly limit: number;
+  private readonly timelines: OpenTimeline[] = [];
+
+  constructor(limit: number) {
+    this.limit = Number.isFinite(limit) && limit >= 1 ? Math.min(Math.floor(limit), MAX_HISTORY_LIMIT) : DEFAULT_HISTORY_LIMIT;
+  }
+
+  add(entry: JournalEntry): void {
     const ms = Date.parse(entry.t);
     if (entry.type === 'transition') {
-      timelines.push({ at: isoTime(ms), from: entry.from, to: entry.to, vhids: entry.vhids, steps: [], convergedAfterMs: null, startMs: ms, converged: false });
-      continue;
+      this.timelines.push({ at: isoTime(ms), from: entry.from, to: entry.to, vhids: entry.vhids, steps: [], convergedAfterMs: null, startMs: ms, converged: false });
+      if (this.timelines.length > this.limit) this.timelines.shift();
+      return;
     }
-    const current = timelines.at(-1);
-    if (!current) continue; // the transition that explains these steps was rotated away
+    const current = this.timelines.at(-1);
+    if (!current) return; // the transition that explains these entries was rotated away
     if (entry.type === 'converged') {
-      if (current.converged) continue;
+      if (current.converged) return;
       const lastOk = current.steps.filter((s) => s.outcome === 'ok').at(-1);
       current.convergedAfterMs = lastOk ? lastOk.offsetMs : 0;
       current.converged = true;
@@ -87,8 +110,11 @@ export function buildTimelines(entries: readonly JournalEntry[], limit: number):
       current.steps.push(step);
     }
   }
-  const n = Number.isFinite(limit) && limit >= 1 ? Math.min(Math.floor(limit), MAX_HISTORY_LIMIT) : DEFAULT_HISTORY_LIMIT;
-  return timelines.slice(-n).map(({ startMs: _s, converged: _c, ...timeline }) => timeline);
+
+  /** The timelines so far, newest last. */
+  result(): Timeline[] {
+    return this.timelines.map(({ startMs: _s, converged: _c, ...timeline }) => timeline);
+  }
 }
 
 function asEntry(value: unknown): JournalEntry | null {

@@ -141,3 +141,21 @@ describe('readTimelines', () => {
     }
   });
 });
+
+describe('readTimelines on damaged files', () => {
+  it('skips an overlong garbage line and binary junk between valid entries', async () => {
+    const path = join(dir, JOURNAL_FILE);
+    const good = (entries: JournalEntry[]) => jsonl(entries);
+    writeFileSync(path, Buffer.concat([Buffer.from(good([transition(0)])), Buffer.alloc(200_000, 0x7b), Buffer.from('\n'), Buffer.from([0xff, 0xfe, 0x00, 0x0a]), Buffer.from(good([step(10, 'gre:gre0', 'up'), converged(11)]))]));
+    const [timeline] = await readTimelines(path, 5);
+    expect(timeline!.steps.map((s) => s.step)).toEqual(['up']);
+    expect(timeline!.convergedAfterMs).toBe(10);
+  });
+
+  it('keeps only `limit` timelines in memory while reading a long journal', async () => {
+    const path = join(dir, JOURNAL_FILE);
+    writeFileSync(path, jsonl(Array.from({ length: 5000 }, (_, i) => transition(i))));
+    const timelines = await readTimelines(path, 2);
+    expect(timelines.map((t) => t.at)).toEqual([at(4998), at(4999)]);
+  });
+});
