@@ -5,7 +5,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Ajv, type ValidateFunction } from 'ajv';
-import addFormats from 'ajv-formats';
+import addFormatsPlugin from 'ajv-formats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ovhPath } from '../../src/ovh/client.js';
 import { FakeClock } from '../fakes/clock.js';
@@ -27,6 +27,8 @@ const missing = existsSync(join(DIR, 'ip.json')) ? null : `OVH schemas not found
 const skip = skipReason('mock schema validation', missing) !== null;
 
 type Json = Record<string, unknown>;
+// ajv-formats is CommonJS: under NodeNext its default import is the module; the plugin is .default.
+const addFormats = ((addFormatsPlugin as unknown as { default?: unknown }).default ?? addFormatsPlugin) as (ajv: Ajv) => Ajv;
 
 /** Deep copy where every object schema requires all its properties and allows no others. */
 function strict(node: unknown, prefix: string): unknown {

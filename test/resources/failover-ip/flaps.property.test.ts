@@ -59,7 +59,9 @@ const scenario = fc.record({
   durations: fc.record({ initMs: fc.integer({ min: 0, max: 5000 }), todoMs: fc.integer({ min: 0, max: 10_000 }), doingMs: fc.integer({ min: 0, max: 40_000 }) }),
 });
 
-async function simulate(s: fc.Value<typeof scenario>): Promise<void> {
+type Scenario = typeof scenario extends fc.Arbitrary<infer T> ? T : never;
+
+async function simulate(s: Scenario): Promise<void> {
   const clock = new FakeClock();
   const target = (r: Router) => (s.strategy === 'vmac' ? (r === 'a' ? VMAC_A : VMAC_B) : r === 'a' ? SERVER_A : SERVER_B);
   const init = s.strategy === 'vmac' ? vmacWorld(s.initial && target(s.initial)) : moveWorld(s.initial && target(s.initial));

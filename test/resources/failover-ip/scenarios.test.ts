@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import type { FaultRule } from '../../ovh-mock/faults.js';
 import { makeRig, type Rig, type Strategy } from './support.js';
 
 let rig: Rig | undefined;
@@ -90,7 +91,8 @@ describe.each(['vmac', 'move'] as const)('failover IP, strategy %s', (strategy) 
     rig = await makeRig(strategy);
     await rig.client.get('/auth/time'); // warm the clock delta so the fault hits the resource's call
     // The first write of a vMAC claim is the DELETE from the peer's vMAC.
-    const method = fault.method === 'POST' && strategy === 'vmac' ? 'DELETE' : fault.method;
+    const wanted = (fault as FaultRule).method;
+    const method = wanted === 'POST' && strategy === 'vmac' ? 'DELETE' : wanted;
     rig.mock.faults.add({ ...fault, method, times: Infinity });
     const failing = await rig.run();
     expect(failing.error).toBeDefined();
