@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { signRequest } from '../../src/ovh/signing.js';
+import { handleAdmin } from './admin.js';
 import { errorBodyFor, MockFaults, type FaultRule } from './faults.js';
 import { matchRoute, type Route } from './routes.js';
 import { MockState, type BindingListener, type MockStateInit } from './state.js';
@@ -17,6 +18,8 @@ export interface OvhMockOptions {
   onBindingChange?: BindingListener;
   /** Moves tasks along on a real timer (the lab), so bindings change without requests. */
   tickIntervalMs?: number;
+  /** Serve /_mock/… admin routes (the standalone process). */
+  admin?: boolean;
   /** Called once a request is authenticated, before it changes anything (assert "who wrote when"). */
   onRequest?: (request: MockRequest) => void;
 }
@@ -87,6 +90,16 @@ export async function startOvhMock(options: OvhMockOptions = {}): Promise<OvhMoc
       requestBody = rawBody === '' ? null : JSON.parse(rawBody);
     } catch {
       // keep the raw text (token form bodies)
+    }
+    if (url.pathname.startsWith('/_mock/')) {
+      let answer: { status: number; body: unknown } | null = null;
+      try {
+        answer = options.admin ? handleAdmin({ state, faults, requests }, method, url.pathname, requestBody) : null;
+      } catch (error) {
+        answer = { status: 400, body: { message: (error as Error).message } };
+      }
+      answer ??= { status: 404, body: { message: 'unknown admin route' } };
+      return send(res, answer.status, answer.body, queryId);
     }
     const isToken = url.pathname === TOKEN_PATH;
     const apiPath = url.pathname.startsWith(BASE_PATH + '/') ? url.pathname.slice(BASE_PATH.length) : null;
