@@ -181,7 +181,8 @@ export async function startOvhMock(options: OvhMockOptions = {}): Promise<OvhMoc
     if (header(req, 'x-ovh-signature') !== expected) return legacyError(400, 'INVALID_SIGNATURE', 'Invalid signature');
     if (credential.status !== 'validated') return legacyError(403, 'INVALID_CREDENTIAL', 'This credential is not valid');
     const apiPath = url.pathname.slice(BASE_PATH.length);
-    if (!credential.rules.some((r) => r.method === method && globMatch(r.path, apiPath))) return legacyError(403, 'NOT_GRANTED_CALL', 'This call has not been granted');
+    // A consumer key may always read itself (/auth/currentCredential); rules cover the rest.
+    if (!apiPath.startsWith('/auth/') && !credential.rules.some((r) => r.method === method && globMatch(r.path, apiPath))) return legacyError(403, 'NOT_GRANTED_CALL', 'This call has not been granted');
     return { status: 0, caller: `${ak}/${ck.slice(0, 4)}` };
   }
 

@@ -1,0 +1,103 @@
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { makeOvhCommands } from '../../../src/cli/commands/ovh.js';
+import { runCli } from '../../../src/cli/main.js';
+import { HYPERVISOR, IP, KEYS, moveWorld, SERVER_A, SERVER_B, vmacWorld, VMAC_A } from '../../ovh-mock/fixtures.js';
+import { startOvhMock, type OvhMock } from '../../ovh-mock/server.js';
+import type { MockStateInit } from '../../ovh-mock/state.js';
+
+let dir: string;
+let mock: OvhMock;
+const commands = makeOvhCommands({ credentialsFile: { ownerOk: () => true }, pollMs: 10 });
+
+async function setup(state: MockStateInit, ip: Record<string, unknown>): Promise<string> {
+  mock = await startOvhMock({ state });
+  const creds = join(dir, 'ovh.conf');
+  writeFileSync(creds, `[default]\nendpoint=ovh-eu\n\n[ovh-eu]\napplication_key=${KEYS.a.applicationKey}\napplication_secret=${KEYS.a.applicationSecret}\nconsumer_key=${KEYS.a.consumerKey}\n`);
+  chmodSync(creds, 0o600);
+  const config = join(dir, 'carp-failover.yaml');
+  writeFileSync(config, `node: router-a\ncarp:\n  vhids: [{ vhid: 1, interface: vmx0 }]\novh:\n  credentials: ${creds}\n  base_url: ${mock.url}\n  ips:\n    - ${JSON.stringify(ip)}\n`);
+  return config;
+}
+
+async function cli(...argv: string[]) {
+  let stdout = '';
+  let stderr = '';
+  const status = await runCli(argv, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), isTTY: false }, {}, commands);
+  return { status, stdout, stderr };
+}
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'cf-ovh-cli-'));
+});
+afterEach(async () => {
+  await mock?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('carp-failover ovh', () => {
+  it('check: clock, credential, access rules and where each IP points', async () => {
+    const config = await setup(moveWorld(SERVER_B), { ip: IP, strategy: 'move', service: SERVER_A });
+    const r = await cli('ovh', 'check', '-c', config);
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/ok +time delta: -?\d+ s/);
+    expect(r.stdout).toMatch(/ok +credential valid: validated, no expiry, 4 access rules/);
+    expect(r.stdout).toMatch(/ok +access POST \/ip\/192\.0\.2\.10%2F32\/move/);
+    expect(r.stdout).toContain(`${IP} (move): points at ${SERVER_B}`);
+    expect(r.stdout + r.stderr).not.toContain(KEYS.a.applicationSecret);
+  });
+
+  it('check fails (exit 1) naming the access rule to add', async () => {
+    const config = await setup(moveWorld(SERVER_B), { ip: IP, strategy: 'move', service: SERVER_A });
+    mock.state.legacy.get(KEYS.a.consumerKey)!.rules = [{ method: 'GET', path: '/ip/*' }];
+    const r = await cli('ovh', 'check', '-c', config);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain('FAIL  access POST /ip/192.0.2.10%2F32/move: not granted: add the access rule POST /ip/*/move');
+  });
+
+  it('check reports a missing vMAC; --json gives the findings', async () => {
+    const config = await setup(vmacWorld(null), { ip: IP, strategy: 'vmac', service: HYPERVISOR, vmac: '02:00:00:ee:ee:ee', vm_name: 'router-a' });
+    const r = await cli('ovh', 'check', '--json', '-c', config);
+    expect(r.status).toBe(1);
+    const out = JSON.parse(r.stdout) as { ok: boolean; findings: Array<{ check: string; ok: boolean; detail: string }> };
+    expect(out.ok).toBe(false);
+    expect(out.findings.find((f) => f.check.startsWith(IP))).toMatchObject({ ok: false, detail: expect.stringContaining('does not exist') });
+  });
+
+  it('status: where each IP points and pending tasks', async () => {
+    const config = await setup(vmacWorld(VMAC_A), { ip: IP, strategy: 'vmac', service: HYPERVISOR, vmac: VMAC_A, vm_name: 'router-a' });
+    const r = await cli('ovh', 'status', '-c', config);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toBe(`${IP}  vmac  -> ${VMAC_A} (here)\n`);
+  });
+
+  it('vmac create: starts the task, waits, prints the generated MAC', async () => {
+    const config = await setup(vmacWorld(null), { ip: IP, strategy: 'vmac', service: HYPERVISOR, vmac: VMAC_A, vm_name: 'router-a' });
+    mock.state.ips.set('192.0.2.30/32', { routedTo: HYPERVISOR });
+    const r = await cli('ovh', 'vmac', 'create', '--ip', '192.0.2.30', '--type', 'vmware', '-c', config);
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/virtual MAC: 00:50:56:[0-9a-f:]{8}\n/);
+    expect(mock.writes().map((w) => `${w.method} ${w.route}`)).toEqual(['POST /dedicated/server/{serviceName}/virtualMac']);
+  });
+
+  it('vmac create refuses a bad --ip (usage) and reports a refused task', async () => {
+    const config = await setup(vmacWorld(null), { ip: IP, strategy: 'vmac', service: HYPERVISOR, vmac: VMAC_A, vm_name: 'router-a' });
+    expect((await cli('ovh', 'vmac', 'create', '--ip', 'nope', '-c', config)).status).toBe(64);
+    const r = await cli('ovh', 'vmac', 'create', '--ip', '192.0.2.99', '-c', config);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/answered 400 Client::BadRequest: 192\.0\.2\.99 is not routed to/);
+  });
+
+  it('a world-readable credentials file is refused before any call', async () => {
+    const config = await setup(moveWorld(), { ip: IP, strategy: 'move', service: SERVER_A });
+    chmodSync(join(dir, 'ovh.conf'), 0o644);
+    const r = await cli('ovh', 'status', '-c', config);
+    expect(r.status).toBe(77);
+    expect(r.stderr).toMatch(/ovh\.conf has mode 0644; it must be 0600 or 0400/);
+    expect(mock.requests).toEqual([]);
+  });
+});
