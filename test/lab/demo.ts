@@ -9,7 +9,7 @@ import { fullNeighbors, internalRoute } from './frr.js';
 import { startLabOvh, type LabOvh } from './ovh.js';
 import { PingProbe, firstReplyFrom, longestGap } from './ping.js';
 import { ROUTER_IDS, PREFIX, carpDetectionMs, type RouterId } from './plan.js';
-import { startService, statusText, type LabService } from './services.js';
+import { servicesSettled, startService, statusText, type LabService } from './services.js';
 import { Timeline } from './timeline.js';
 import { ipfoRoute } from './topology.js';
 import { masterOf, startLab, type LabRun } from './up.js';
@@ -54,8 +54,13 @@ async function demo(run: LabRun): Promise<number> {
   }
   const wired = serviceError === null;
   if (serviceError === null) {
-    say('carp-failover runs on both routers');
+    say('carp-failover runs on both routers; waiting for boot hold-down to end and one MASTER');
+    await waitFor('both services settled', 60_000, () => servicesSettled(Object.values(services)), 250);
     for (const id of ROUTER_IDS) console.log(statusText(services[id]!) ?? `(${id}: no status)`);
+    if (!mock) {
+      say('no OVH mock: the lab routes the IPFO to the CARP MASTER itself, at once');
+      startDriver(lab, routers, timeline, { tunnels: false });
+    }
   } else {
     for (const s of Object.values(services)) await s.stop('SIGKILL');
     say(`carp-failover is NOT running yet: ${serviceError.split('\n')[0]}`);

@@ -1,7 +1,7 @@
 // Until the service is wired, the lab itself plays its part at zero latency so that the data path
 // can be shown and the outage of the CARP switch alone measured: on BACKUP the router's tunnel
 // goes down, on MASTER it comes up and the IPFO is routed to it (what the OVH move would do).
-// Never used once carp-failover runs.
+// With the service running but no OVH mock, only the IPFO route is driven (options.tunnels false).
 import type { Lab } from './lab.js';
 import { ROUTER_IDS, type RouterId } from './plan.js';
 import { readCarpState } from './standins/common.mjs';
@@ -10,7 +10,7 @@ import { routeIpfoVia, setTunnel } from './topology.js';
 import type { LabRouter } from './up.js';
 
 /** Follows CARP every 20 ms; returns a function that stops it. */
-export function startDriver(lab: Lab, routers: Record<RouterId, LabRouter>, timeline: Timeline): () => void {
+export function startDriver(lab: Lab, routers: Record<RouterId, LabRouter>, timeline: Timeline, options = { tunnels: true }): () => void {
   const last = new Map<RouterId, string>();
   const tick = () => {
     for (const id of ROUTER_IDS) {
@@ -19,10 +19,10 @@ export function startDriver(lab: Lab, routers: Record<RouterId, LabRouter>, time
       if (last.get(id) === state) continue;
       last.set(id, state);
       if (state === 'MASTER') {
-        setTunnel(r.plan, true);
+        if (options.tunnels) setTunnel(r.plan, true);
         routeIpfoVia(r.plan);
-        timeline.add('lab', id, 'driver: tunnel up, IPFO routed here (stand-in for the service + OVH)');
-      } else {
+        timeline.add('lab', id, options.tunnels ? 'driver: tunnel up, IPFO routed here (stand-in for the service + OVH)' : 'driver: IPFO routed here (stand-in for OVH)');
+      } else if (options.tunnels) {
         setTunnel(r.plan, false);
         timeline.add('lab', id, 'driver: tunnel down (stand-in for the service)');
       }

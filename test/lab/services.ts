@@ -7,6 +7,7 @@ import { createWriteStream, existsSync, mkdirSync, writeFileSync, chmodSync } fr
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { stringify } from 'yaml';
+import type { StatusReport } from '../../src/status/model.js';
 import { VTYSH } from './frr.js';
 import type { Lab } from './lab.js';
 import { IPFO, VHID } from './plan.js';
@@ -134,4 +135,28 @@ export function statusText(service: LabService, json = false): string | null {
   } catch {
     return null;
   }
+}
+
+/** The service's StatusReport (`status --json`), or null when it does not answer. */
+export function statusReport(service: LabService): StatusReport | null {
+  const text = statusText(service, true);
+  if (text === null) return null;
+  try {
+    const parsed = JSON.parse(text) as StatusReport | { result?: StatusReport };
+    return 'result' in parsed && parsed.result ? parsed.result : (parsed as StatusReport);
+  } catch {
+    return null;
+  }
+}
+
+/** True when one service is MASTER, the others BACKUP, all ready, undemoted and in sync. */
+export function servicesSettled(services: readonly LabService[]): boolean {
+  const reports = services.map(statusReport);
+  if (reports.some((r) => r === null)) return false;
+  const ok = reports as StatusReport[];
+  return (
+    ok.filter((r) => r.role === 'MASTER').length === 1 &&
+    ok.filter((r) => r.role === 'BACKUP').length === ok.length - 1 &&
+    ok.every((r) => r.readiness.ready && r.demotion.total === 0 && r.resources.every((res) => res.inSync === true))
+  );
 }

@@ -5,6 +5,7 @@
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { writeSysctls } from './standins/common.mjs';
 import { ADVBASE, SEGMENT_PREFIXLEN, VHID, VIP, tunnelRoutes, type RouterPlan } from './plan.js';
 
 const STANDINS = fileURLToPath(new URL('./standins/', import.meta.url));
@@ -49,6 +50,8 @@ export function installStandins(labDir: string, r: RouterPlan): RouterFiles {
     tunnels: { [r.greIf]: { source: r.tunnelSource, destination: r.tunnelDestination, remote: r.greRemote, routes: tunnelRoutes() } },
   };
   writeFileSync(files.settings, JSON.stringify(settings, null, 2) + '\n');
+  // The router "boots" now: demotion 0, preempt on (as the lab's routers are configured).
+  writeSysctls(files.sysctlFile, { demotion: 0, preempt: 1, allow: 1, boottime: Date.now() });
   for (const tool of ['ifconfig', 'sysctl'] as const) {
     const wrapper = [
       '#!/usr/bin/env node',

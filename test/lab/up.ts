@@ -7,6 +7,7 @@ import { Lab } from './lab.js';
 import { NS_UP, ROUTERS, ROUTER_IDS, type RouterId, type RouterPlan } from './plan.js';
 import { installStandins, type RouterFiles } from './standins.js';
 import { readCarpState } from './standins/common.mjs';
+import { acquireLabLock } from './lock.js';
 import { buildTopology } from './topology.js';
 import { UcarpNode } from './ucarp.js';
 import { waitFor } from './wait.js';
@@ -43,7 +44,17 @@ export interface StartOptions {
 /** Builds and starts the lab; on failure tears down what it made and rethrows. */
 export async function startLab(options: StartOptions = {}): Promise<LabRun> {
   const log = options.log ?? (() => {});
-  const lab = buildTopology();
+  const release = await acquireLabLock();
+  let lab: Lab;
+  try {
+    lab = new Lab();
+  } catch (error) {
+    release();
+    throw error;
+  }
+  // Registered first, so it runs last in teardown.
+  lab.onTeardown(release);
+  buildTopology(lab);
   try {
     const eventsFile = join(lab.dir, 'events.log');
     writeFileSync(eventsFile, '');

@@ -4,6 +4,8 @@ export interface StandinSysctls {
   demotion: number;
   preempt: number;
   allow: number;
+  /** kern.boottime, epoch ms: when the lab "booted" this router. */
+  boottime: number;
 }
 export interface StandinSettings {
   ns: string;

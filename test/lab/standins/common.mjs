@@ -39,12 +39,13 @@ export function readCarpState(file) {
   }
 }
 
-/** The emulated sysctl values; FreeBSD's boot defaults when the file is absent. */
+/** The emulated sysctl values (boottime in epoch ms); FreeBSD's boot defaults when absent. */
 export function readSysctls(file) {
+  const defaults = { demotion: 0, preempt: 1, allow: 1, boottime: 0 };
   try {
-    return { demotion: 0, preempt: 1, allow: 1, ...JSON.parse(readFileSync(file, 'utf8')) };
+    return { ...defaults, ...JSON.parse(readFileSync(file, 'utf8')) };
   } catch {
-    return { demotion: 0, preempt: 1, allow: 1 };
+    return defaults;
   }
 }
 

@@ -8,10 +8,26 @@
 // is: DEMOTE_ADVSKEW(sc) = min(sc_advskew + V_carp_demotion, CARP_MAXSKEW = 240) (newer
 // releases also floor it at 0), used by carp_send_ad_locked(). The lab's ucarp manager watches
 // the file written here and restarts that router's ucarp with that advertised skew.
-// preempt and allow are plain integers (SYSCTL_INT / carp_allow_sysctl).
+// preempt and allow are plain integers (SYSCTL_INT / carp_allow_sysctl). kern.boottime is the
+// lab's "boot" (when its namespaces were made), printed as sbin/sysctl/sysctl.c S_timeval() does:
+// "{ sec = %jd, usec = %ld } " followed by ctime(3) without its newline; it is read-only.
 import { fail, loadSettings, readSysctls, writeSysctls } from './common.mjs';
 
-const OIDS = { 'net.inet.carp.demotion': 'demotion', 'net.inet.carp.preempt': 'preempt', 'net.inet.carp.allow': 'allow' };
+const OIDS = { 'net.inet.carp.demotion': 'demotion', 'net.inet.carp.preempt': 'preempt', 'net.inet.carp.allow': 'allow', 'kern.boottime': 'boottime' };
+
+/** ctime(3) text: "Tue Nov 14 22:13:20 2023" (local time, day padded with a space). */
+function ctime(date) {
+  const day = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'][date.getDay()];
+  const month = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'][date.getMonth()];
+  const pad = (n) => String(n).padStart(2, '0');
+  return `${day} ${month} ${String(date.getDate()).padStart(2, ' ')} ${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())} ${date.getFullYear()}`;
+}
+
+function show(key, value) {
+  if (key !== 'boottime') return String(value);
+  const sec = Math.floor(value / 1000);
+  return `{ sec = ${sec}, usec = ${(value % 1000) * 1000} } ${ctime(new Date(value))}`;
+}
 
 const settings = loadSettings();
 let nflag = false;
@@ -46,7 +62,10 @@ for (const spec of names) {
   }
   const values = readSysctls(settings.sysctlFile);
   const old = values[key];
-  if (eq >= 0) {
+  if (eq >= 0 && key === 'boottime') {
+    process.stderr.write(`sysctl: oid '${name}' is read only\n`);
+    status = 1;
+  } else if (eq >= 0) {
     const text = spec.slice(eq + 1);
     if (!/^-?\d+$/.test(text)) {
       process.stderr.write(`sysctl: invalid integer '${text}'\n`);
@@ -58,7 +77,7 @@ for (const spec of names) {
     writeSysctls(settings.sysctlFile, values);
     if (!qflag) out.push(`${nflag ? '' : `${name}: `}${old} -> ${values[key]}`);
   } else if (!qflag) {
-    out.push(`${nflag ? '' : `${name}: `}${old}`);
+    out.push(`${nflag ? '' : `${name}: `}${show(key, old)}`);
   }
 }
 if (out.length) process.stdout.write(out.join('\n') + '\n');
