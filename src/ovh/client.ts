@@ -165,9 +165,6 @@ export class OvhClient {
     }
     this.recentCalls.push(now);
   }
-
-  /** Releases pooled connections (the injected dispatcher belongs to its owner). */
-  async close(): Promise<void> {}
 }
 
 function buildQuery(query: CallOptions['query']): string {
