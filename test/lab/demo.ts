@@ -2,19 +2,22 @@
 // CARP, prints the failover timeline and the outage measured by a continuous ping from upstream,
 // fails back, and tears everything down (also on Ctrl-C or an error).
 import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { listNamespaces } from '../support/netns.js';
 import { frrUnavailable, netnsUnavailable, ucarpUnavailable } from '../support/env.js';
 import { startDriver } from './driver.js';
 import { fullNeighbors, internalRoute } from './frr.js';
-import { startLabOvh, type LabOvh } from './ovh.js';
+import { startLabOvh } from './ovh.js';
 import { PingProbe, firstReplyFrom, longestGap } from './ping.js';
 import { ROUTER_IDS, PREFIX, carpDetectionMs, type RouterId } from './plan.js';
-import { servicesSettled, startService, statusText, type LabService } from './services.js';
+import { servicesSettled, startService, statusReport, statusText, type LabService } from './services.js';
 import { Timeline } from './timeline.js';
 import { ipfoRoute } from './topology.js';
 import { masterOf, startLab, type LabRun } from './up.js';
 import { waitFor } from './wait.js';
 
+/** A move task's duration in the mock (CFL_LAB_TASK_MS; OVH's real ones take about a minute). */
+const TASK_MS = Number(process.env.CFL_LAB_TASK_MS ?? 0);
 const t0 = Date.now();
 const say = (line: string) => console.log(`[${((Date.now() - t0) / 1000).toFixed(1).padStart(5)}s] ${line}`);
 
@@ -38,15 +41,15 @@ async function demo(run: LabRun): Promise<number> {
   const { lab, routers } = run;
   const timeline = new Timeline(lab, run.eventsFile, run.upstream);
   timeline.start();
-  const ovh = await startLabOvh(lab, timeline);
-  const mock = 'endpoint' in ovh ? (ovh as LabOvh) : null;
-  say(mock ? `OVH mock on ${mock.endpoint.baseUrl}` : `OVH mock: not there yet (${(ovh as { unavailable: string }).unavailable})`);
+  const ovh = await startLabOvh(lab, timeline, TASK_MS);
+  say(`OVH mock on ${ovh.mock.url} (move tasks take ${TASK_MS} ms); IPFO routed to ${ipfoRoute()?.id}`);
 
   const services: Partial<Record<RouterId, LabService>> = {};
   let serviceError: string | null = null;
+  let ovhManaged = false;
   for (const id of ROUTER_IDS) {
     try {
-      services[id] = await startService(lab, routers[id], mock?.endpoint ?? null);
+      services[id] = await startService(lab, routers[id], ovh.endpoints[id]);
     } catch (error) {
       serviceError = (error as Error).message;
       break;
@@ -56,11 +59,12 @@ async function demo(run: LabRun): Promise<number> {
   if (serviceError === null) {
     say('carp-failover runs on both routers; waiting for boot hold-down to end and one MASTER');
     await waitFor('both services settled', 60_000, () => servicesSettled(Object.values(services)), 250);
-    for (const id of ROUTER_IDS) console.log(statusText(services[id]!) ?? `(${id}: no status)`);
-    if (!mock) {
-      say('no OVH mock: the lab routes the IPFO to the CARP MASTER itself, at once');
+    ovhManaged = statusReport(services.ra!)?.resources.some((r) => r.kind === 'ovh') ?? false;
+    if (!ovhManaged) {
+      say('the service does not manage the OVH IPFO yet (no ovh resource in its status): the lab routes the IPFO to the CARP MASTER itself, at once');
       startDriver(lab, routers, timeline, { tunnels: false });
     }
+    for (const id of ROUTER_IDS) console.log(statusText(services[id]!) ?? `(${id}: no status)`);
   } else {
     for (const s of Object.values(services)) await s.stop('SIGKILL');
     say(`carp-failover is NOT running yet: ${serviceError.split('\n')[0]}`);
@@ -83,9 +87,23 @@ async function demo(run: LabRun): Promise<number> {
   await waitFor(`ping replies through ${old.plan.id}`, 20_000, () => ping.last()?.router === old.plan.id);
   say(`ping ${'203.0.113.10'} from upstream answered by ${old.plan.id}; IPFO routed to ${ipfoRoute()?.id}`);
 
-  const failover = await measure(run, timeline, ping, 'failover', old.plan.id, next.plan.id, () => old.ucarp.stop());
-  say('fail back: restarting the stopped ucarp (preempt brings the preferred router back)');
-  const failback = await measure(run, timeline, ping, 'failback', next.plan.id, old.plan.id, async () => old.ucarp.start());
+  let failover: string;
+  let failback: string;
+  try {
+    failover = await measure(run, timeline, ping, 'failover', old.plan.id, next.plan.id, () => old.ucarp.stop());
+    say('fail back: restarting the stopped ucarp (preempt brings the preferred router back)');
+    failback = await measure(run, timeline, ping, 'failback', next.plan.id, old.plan.id, async () => old.ucarp.start());
+  } catch (error) {
+    timeline.collectCarp();
+    console.log('\nTimeline so far:');
+    for (const line of timeline.render(0).slice(-30)) console.log(line);
+    for (const s of Object.values(services)) {
+      console.log(`\n--- ${s.router.plan.node}: status and last log lines`);
+      console.log(statusText(s) ?? '(no status)');
+      console.log(readFileSync(s.logFile, 'utf8').trim().split('\n').slice(-15).join('\n'));
+    }
+    throw error;
+  }
   ping.stop();
   timeline.stop();
 
@@ -95,7 +113,8 @@ async function demo(run: LabRun): Promise<number> {
     console.log('  Not there yet: carp-failover itself (src/daemon.ts), so no tunnel/OSPF-cost/OVH steps by the');
     console.log('  service; the outage above is CARP detection plus an instant lab driver.');
   }
-  if (!mock) console.log('  Not there yet: the OVH mock (test/ovh-mock), so no claim/task steps; the lab moved the route.');
+  console.log(`  OVH mock: ${ovh.mock.writes().length} write(s) in its log.`);
+  if (wired && !ovhManaged) console.log('  Not there yet: the OVH resource in the service (src/resources/build.ts), so no claim/task steps.');
   return 0;
 }
 

@@ -1,52 +1,48 @@
-// The OVH mock in the lab: it runs on 127.0.0.1 in the root namespace, and each binding change
-// (a move task reaching done) installs upstream's route for the IPFO toward the bound router's
-// tunnel address, so traffic really follows the API. Absent until test/ovh-mock/ exports
-// startOvhMock; the lab then says so and moves the route itself.
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+// The OVH mock in the lab: it runs in this (root-namespace) process on 127.0.0.1, both services
+// call it, and each binding change (a move task reaching done) installs upstream's route for the
+// IPFO toward the bound router's tunnel address, so traffic really follows the API. Requests
+// and binding changes go on the timeline (OVH claim, task done).
+import { startOvhMock, type OvhMock } from '../ovh-mock/server.js';
 import type { Lab } from './lab.js';
-import { IPFO, ROUTERS, routerForService } from './plan.js';
+import { IPFO, ROUTERS, routerForService, type RouterId } from './plan.js';
 import type { LabOvhEndpoint } from './services.js';
 import type { Timeline } from './timeline.js';
 import { routeIpfoVia } from './topology.js';
 
-const MOCK_ENTRY = fileURLToPath(new URL('../ovh-mock/index.ts', import.meta.url));
-
 export interface LabOvh {
-  endpoint: LabOvhEndpoint;
-  close(): Promise<void>;
+  mock: OvhMock;
+  /** The base URL and the credentials of each router's service. */
+  endpoints: Record<RouterId, LabOvhEndpoint>;
 }
 
-interface MockModule {
-  startOvhMock?: (options: Record<string, unknown>) => Promise<{ url: string; close(): Promise<void> }>;
-}
+const KEYS: Record<RouterId, Omit<LabOvhEndpoint, 'baseUrl'>> = {
+  ra: { applicationKey: 'ak-lab-ra', applicationSecret: 'as-lab-ra', consumerKey: 'ck-lab-ra' },
+  rb: { applicationKey: 'ak-lab-rb', applicationSecret: 'as-lab-rb', consumerKey: 'ck-lab-rb' },
+};
 
-/** Why the mock cannot run in this checkout, or null. */
-export function ovhMockUnavailable(): string | null {
-  return existsSync(MOCK_ENTRY) ? null : 'test/ovh-mock/index.ts (startOvhMock) is not in this checkout yet';
-}
-
-const CREDENTIALS = { applicationKey: 'cfllabAK', applicationSecret: 'cfllabAS', consumerKey: 'cfllabCK' };
-
-/** Starts the mock with the IPFO routed to router A; null (with the reason) when unavailable. */
-export async function startLabOvh(lab: Lab, timeline: Timeline, taskMs = 0): Promise<LabOvh | { unavailable: string }> {
-  const reason = ovhMockUnavailable();
-  if (reason) return { unavailable: reason };
-  const mod = (await import(MOCK_ENTRY)) as MockModule;
-  if (typeof mod.startOvhMock !== 'function') return { unavailable: 'test/ovh-mock/index.ts does not export startOvhMock' };
-  const mock = await mod.startOvhMock({
-    host: '127.0.0.1',
-    port: 0,
-    taskDurationMs: taskMs,
-    ips: { [`${IPFO}/32`]: ROUTERS.ra.service },
-    servers: Object.values(ROUTERS).map((r) => r.service),
-    credentials: [CREDENTIALS],
-    onBindingChange: (ip: string, target: string | null) => {
+/** Starts the mock with the IPFO routed to router A; taskMs is a move task's total duration. */
+export async function startLabOvh(lab: Lab, timeline: Timeline, taskMs = 0): Promise<LabOvh> {
+  const callers = new Map(Object.entries(KEYS).map(([id, k]) => [k.applicationKey, id as RouterId]));
+  const mock = await startOvhMock({
+    tickIntervalMs: 20,
+    state: {
+      ips: [{ ip: `${IPFO}/32`, routedTo: ROUTERS.ra.service }],
+      servers: Object.values(ROUTERS).map((r) => ({ name: r.service })),
+      legacy: Object.values(KEYS),
+      durations: { initMs: 0, todoMs: 0, doingMs: taskMs },
+    },
+    onRequest: (request) => {
+      if (request.method !== 'POST' || !request.url.includes('/move')) return;
+      const who = [...callers].find(([ak]) => request.caller?.includes(ak))?.[1] ?? 'lab';
+      timeline.add('ovh', who, `OVH claim: POST ${decodeURIComponent(request.url.replace(/^\/1\.0/, ''))}`, request.at);
+    },
+    onBindingChange: (ip, target) => {
       const router = routerForService(target);
-      timeline.add('ovh', 'lab', `mock: ${ip} bound to ${target ?? 'nothing'} (${router?.id ?? '?'})`);
-      if (router && ip.startsWith(IPFO)) routeIpfoVia(router);
+      timeline.add('ovh', 'lab', `OVH task done: ${ip} routed to ${target ?? 'nothing'} (${router?.id ?? '?'})`);
+      if (router && ip.startsWith(`${IPFO}/`)) routeIpfoVia(router);
     },
   });
   lab.onTeardown(() => void mock.close());
-  return { endpoint: { baseUrl: mock.url, ...CREDENTIALS }, close: () => mock.close() };
+  const endpoints = Object.fromEntries(Object.entries(KEYS).map(([id, k]) => [id, { baseUrl: mock.url, ...k }])) as Record<RouterId, LabOvhEndpoint>;
+  return { mock, endpoints };
 }

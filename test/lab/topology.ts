@@ -38,18 +38,24 @@ function buildRouter(lab: Lab, r: RouterPlan): void {
   netns.addAddress(r.ns, 'lo', `${IPFO}/32`);
   nsExec(r.ns, ['sysctl', '-q', '-w', `net.ipv4.ip_default_ttl=${r.ttl}`, 'net.ipv4.ip_forward=1']);
   addTunnelRoutes(r);
-  pinNeighbours(r);
+  noArp(r);
+  // A queue on upstream's end: a packet toward a router whose tunnel is down is then dropped
+  // after sendmsg returned (as on a real network), not refused with ENOBUFS by the veth.
+  nsExec(NS_UP, ['tc', 'qdisc', 'replace', 'dev', r.upIf, 'root', 'pfifo', 'limit', '1000']);
 }
 
 /**
- * Permanent ARP entries on both ends of a tunnel link. A real GRE tunnel has no ARP; without
- * these, a ping toward a tunnel that is down fills the unresolved-neighbour queue, sendmsg fails
- * with ENOBUFS and iputils ping backs off for seconds, which would blur the measured outage.
+ * A tunnel link without ARP, like GRE (IFF_NOARP): both veth ends share one MAC, so a frame sent
+ * to the "neighbour" (the device's own address under NOARP) is addressed to the peer too. With
+ * ARP, a ping toward a tunnel that is down fills the unresolved-neighbour queue, sendmsg fails
+ * with ENOBUFS and iputils ping backs off for seconds, blurring the measured outage (and zebra
+ * manages those entries, so pinning them does not hold).
  */
-function pinNeighbours(r: RouterPlan): void {
-  const mac = (ns: string, ifname: string) => (JSON.parse(nsExec(ns, ['ip', '-j', 'link', 'show', ifname])) as Array<{ address: string }>)[0]!.address;
-  nsExec(NS_UP, ['ip', 'neigh', 'replace', r.greLocal, 'lladdr', mac(r.ns, r.greIf), 'dev', r.upIf, 'nud', 'permanent']);
-  nsExec(r.ns, ['ip', 'neigh', 'replace', r.greRemote, 'lladdr', mac(NS_UP, r.upIf), 'dev', r.greIf, 'nud', 'permanent']);
+function noArp(r: RouterPlan): void {
+  const [link] = JSON.parse(nsExec(r.ns, ['ip', '-j', 'link', 'show', r.greIf])) as Array<{ address: string }>;
+  nsExec(NS_UP, ['ip', 'link', 'set', r.upIf, 'address', link!.address]);
+  nsExec(NS_UP, ['ip', 'link', 'set', r.upIf, 'arp', 'off']);
+  nsExec(r.ns, ['ip', 'link', 'set', r.greIf, 'arp', 'off']);
 }
 
 function addTunnelRoutes(r: RouterPlan): void {
