@@ -97,6 +97,20 @@ function field(body: unknown, name: string): unknown {
   return body !== null && typeof body === 'object' ? (body as Record<string, unknown>)[name] : undefined;
 }
 
+/** The checks both vMAC bindings share (new vMAC, or add to one): body, routing, pending, bound. */
+function bindingRequest(ctx: RouteContext, sn: string): { block: string; vmName: string } | RouteAnswer {
+  const ipAddress = field(ctx.body, 'ipAddress');
+  const vmName = field(ctx.body, 'virtualMachineName');
+  if (typeof ipAddress !== 'string' || !isIPv4(ipAddress)) return badRequest('Invalid parameter ipAddress');
+  if (typeof vmName !== 'string' || vmName === '') return badRequest('Missing parameter virtualMachineName');
+  const block = `${ipAddress}/32`;
+  if (ctx.state.ips.get(block)?.routedTo !== sn) return badRequest(`${ipAddress} is not routed to ${sn}`);
+  const busy = ctx.state.pendingTaskFor(block);
+  if (busy) return pending(busy);
+  if (ctx.state.vmacOf(block)) return badRequest(`${ipAddress} is already bound to a virtual MAC`);
+  return { block, vmName };
+}
+
 export const ROUTES: Route[] = [
   { method: 'GET', template: '/auth/time', action: null, auth: false, handle: () => ({ status: 200 }) /* answered by the server (skewed clock) */ },
   {
@@ -200,18 +214,12 @@ export const ROUTES: Route[] = [
       const sn = ctx.params.serviceName!;
       const s = server(ctx);
       if (!s) return notFound(sn);
-      const ipAddress = field(ctx.body, 'ipAddress');
       const type = field(ctx.body, 'type');
-      const vmName = field(ctx.body, 'virtualMachineName');
-      if (typeof ipAddress !== 'string' || !isIPv4(ipAddress)) return badRequest('Invalid parameter ipAddress');
       if (type !== 'ovh' && type !== 'vmware') return badRequest('Invalid parameter type');
-      if (typeof vmName !== 'string' || vmName === '') return badRequest('Missing parameter virtualMachineName');
       if (!s.vmacSupported) return badRequest(`${sn} does not support virtual MACs`);
-      const block = `${ipAddress}/32`;
-      if (ctx.state.ips.get(block)?.routedTo !== sn) return badRequest(`${ipAddress} is not routed to ${sn}`);
-      const busy = ctx.state.pendingTaskFor(block);
-      if (busy) return pending(busy);
-      if (ctx.state.vmacOf(block)) return badRequest(`${ipAddress} is already bound to a virtual MAC`);
+      const request = bindingRequest(ctx, sn);
+      if ('status' in request) return request;
+      const { block, vmName } = request;
       const task = ctx.state.startTask({ scope: 'server', owner: sn, ip: block, function: 'addVirtualMac', apply: () => ctx.state.setVmac(block, sn, ctx.state.generateMac(type), vmName) });
       return { status: 200, body: serverTaskJson(task) };
     },
@@ -246,15 +254,9 @@ export const ROUTES: Route[] = [
       const mac = ctx.params.macAddress!;
       const vmac = server(ctx)?.vmacs.get(mac);
       if (!vmac) return notFound(mac);
-      const ipAddress = field(ctx.body, 'ipAddress');
-      const vmName = field(ctx.body, 'virtualMachineName');
-      if (typeof ipAddress !== 'string' || !isIPv4(ipAddress)) return badRequest('Invalid parameter ipAddress');
-      if (typeof vmName !== 'string' || vmName === '') return badRequest('Missing parameter virtualMachineName');
-      const block = `${ipAddress}/32`;
-      if (ctx.state.ips.get(block)?.routedTo !== sn) return badRequest(`${ipAddress} is not routed to ${sn}`);
-      const busy = ctx.state.pendingTaskFor(block);
-      if (busy) return pending(busy);
-      if (ctx.state.vmacOf(block)) return badRequest(`${ipAddress} is already bound to a virtual MAC`);
+      const request = bindingRequest(ctx, sn);
+      if ('status' in request) return request;
+      const { block, vmName } = request;
       const task = ctx.state.startTask({
         scope: 'server',
         owner: sn,

@@ -4,6 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { ruleCovers } from '../../src/ovh/access.js';
 import { signRequest } from '../../src/ovh/signing.js';
 import { handleAdmin } from './admin.js';
 import { errorBodyFor, MockFaults, type FaultRule } from './faults.js';
@@ -182,7 +183,7 @@ export async function startOvhMock(options: OvhMockOptions = {}): Promise<OvhMoc
     if (credential.status !== 'validated') return legacyError(403, 'INVALID_CREDENTIAL', 'This credential is not valid');
     const apiPath = url.pathname.slice(BASE_PATH.length);
     // A consumer key may always read itself (/auth/currentCredential); rules cover the rest.
-    if (!apiPath.startsWith('/auth/') && !credential.rules.some((r) => r.method === method && globMatch(r.path, apiPath))) return legacyError(403, 'NOT_GRANTED_CALL', 'This call has not been granted');
+    if (!apiPath.startsWith('/auth/') && !credential.rules.some((r) => ruleCovers(r, { method, path: apiPath }))) return legacyError(403, 'NOT_GRANTED_CALL', 'This call has not been granted');
     return { status: 0, caller: `${ak}/${ck.slice(0, 4)}` };
   }
 
@@ -235,11 +236,6 @@ function header(req: IncomingMessage, name: string): string {
 
 function consumerOf(req: IncomingMessage): string {
   return header(req, 'x-ovh-consumer');
-}
-
-function globMatch(pattern: string, path: string): boolean {
-  const re = new RegExp('^' + pattern.split('*').map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*') + '$');
-  return re.test(path);
 }
 
 async function readBody(req: IncomingMessage): Promise<string> {
