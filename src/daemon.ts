@@ -86,7 +86,7 @@ class Daemon {
     const flags = (this.flags = new FlagStore({ stateDir: config.state_dir, log }));
     const carp = createCarpObserver(this.host, config.commands.ifconfig, { timeoutMs: config.commands.timeout_ms });
     this.demotion = new FreeBsdDemotion({ host: this.host, sysctl: config.commands.sysctl, stateDir: config.state_dir, log, timeoutMs: config.commands.timeout_ms });
-    this.built = buildResources(config, { host: this.host, clock: systemClock, log, reader: carp.reader });
+    this.built = await buildResources(config, { host: this.host, clock: systemClock, log, reader: carp.reader });
     const journal = Journal.fromConfig(config, log);
     const engine = (this.engine = new Engine({
       config,
@@ -155,9 +155,14 @@ class Daemon {
     const { log } = this;
     const engine = this.engine!;
     let next: Config;
+    let host = this.host;
+    let fresh: BuiltResource[];
     try {
       next = await loadConfig(this.configPath);
       refuseFixedChanges(this.config, next);
+      if (JSON.stringify(this.config.commands) !== JSON.stringify(next.commands) || this.config.ospf.vtysh !== next.ospf.vtysh) host = hostFor(next);
+      // Built in full before anything is swapped: an unsafe secrets file refuses the reload too.
+      fresh = await buildResources(next, { host, clock: systemClock, log, reader: createCarpObserver(host, next.commands.ifconfig).reader });
     } catch (error) {
       this.reloadFailures++;
       engine.increment('configReloadFailures');
@@ -165,10 +170,7 @@ class Daemon {
       return;
     }
     const previous = this.config;
-    if (JSON.stringify(previous.commands) !== JSON.stringify(next.commands) || previous.ospf.vtysh !== next.ospf.vtysh) {
-      this.host = hostFor(next);
-    }
-    const fresh = buildResources(next, { host: this.host, clock: systemClock, log, reader: createCarpObserver(this.host, next.commands.ifconfig).reader });
+    this.host = host;
     const kept = reuseUnchanged(this.built, fresh);
     const used = new Set(kept.map((b) => b.resource));
     await Promise.allSettled(fresh.filter((b) => !used.has(b.resource)).map((b) => b.resource.close?.()));

@@ -6,6 +6,7 @@ import type { CommandSpec, OptionSpec } from './command-spec.js';
 import { checkConfigCommand } from './commands/check-config.js';
 import { drainCommands } from './commands/drain.js';
 import { historyCommand } from './commands/history.js';
+import { ovhCommands } from './commands/ovh.js';
 import { reconcileCommand } from './commands/reconcile.js';
 import { runCommand } from './commands/run.js';
 import { statusCommand } from './commands/status.js';
@@ -18,6 +19,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   checkConfigCommand,
   reconcileCommand,
   ...drainCommands,
+  ...ovhCommands,
 ];
 
 /** Options every command accepts; -c defaults to $CARP_FAILOVER_CONFIG, then the built-in path. */

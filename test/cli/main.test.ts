@@ -187,7 +187,7 @@ describe('grammar and help', () => {
   it('exits 64 on unknown and ambiguous commands, naming the choices', async () => {
     const unknown = await cli(['frobnicate']);
     expect(unknown.status).toBe(EXIT.USAGE);
-    expect(unknown.stderr.split('\n')[0]).toBe(`carp-failover: unknown command "frobnicate", valid: ${COMMANDS.map((c) => c.words[0]).join(', ')}`);
+    expect(unknown.stderr.split('\n')[0]).toBe(`carp-failover: unknown command "frobnicate", valid: ${[...new Set(COMMANDS.map((c) => c.words[0]))].join(", ")}`);
     const ambiguous = await cli(['r']);
     expect(ambiguous.stderr.split('\n')[0]).toBe('carp-failover: ambiguous command "r": run, reconcile');
   });
