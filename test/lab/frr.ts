@@ -1,63 +1,21 @@
-// FRR zebra + ospfd in a namespace, one pathspace per instance (its own vty and zserv sockets)
-// so several run side by side. Lab-specific until test/support/frr.ts lands; then startFrr()
-// becomes a thin call to it (same inputs: namespace, name, ospfd config text).
-import { execFileSync } from 'node:child_process';
-import { chownSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+// FRR zebra + ospfd in the lab's namespaces, through the shared test/support/frr.ts (one
+// pathspace per instance: its own vty and zserv sockets, so several run side by side), plus the
+// lab's OSPF configs and a few read-outs.
 import { join } from 'node:path';
 import { nsExec } from '../support/netns.js';
+import { startFrr as startFrrInstance, VTYSH, type FrrInstance } from '../support/frr.js';
 import type { Lab } from './lab.js';
 import { INTERNAL_PREFIX, NS_UP, ROUTERS, UPSTREAM_ADDR, type RouterPlan } from './plan.js';
 
-export const VTYSH = '/usr/bin/vtysh';
+export { VTYSH, type FrrInstance };
 
-export interface FrrInstance {
-  ns: string;
-  /** --vty_socket directory: `vtysh --vty_socket <dir>` reaches this instance from any namespace. */
-  dir: string;
-  stop(): void;
+/** Starts zebra+ospfd in ns with this config; they die with the namespace in lab.teardown(). */
+export function startFrr(lab: Lab, ns: string, name: string, config: string): Promise<FrrInstance> {
+  return startFrrInstance({ ns, name, dir: join(lab.dir, `frr-${name}`), config });
 }
 
-function frrIds(): { uid: number; gid: number } {
-  const uid = Number(execFileSync('id', ['-u', 'frr'], { encoding: 'utf8' }).trim());
-  const gid = Number(execFileSync('id', ['-g', 'frr'], { encoding: 'utf8' }).trim());
-  return { uid, gid };
-}
-
-/** Starts zebra then ospfd (each daemonizes; their pid files let stop() end them). */
-export function startFrr(lab: Lab, ns: string, name: string, ospfdConf: string): FrrInstance {
-  const dir = join(lab.dir, `frr-${name}`);
-  mkdirSync(dir, { recursive: true });
-  const { uid, gid } = frrIds();
-  const files = { 'zebra.conf': `hostname ${name}\n`, 'ospfd.conf': ospfdConf };
-  for (const [file, text] of Object.entries(files)) {
-    writeFileSync(join(dir, file), text);
-    chownSync(join(dir, file), uid, gid);
-  }
-  chownSync(dir, uid, gid);
-  const common = ['-d', '-N', name, '--vty_socket', dir, '-z', join(dir, 'zserv.api')];
-  const instance: FrrInstance = {
-    ns,
-    dir,
-    stop: () => {
-      for (const daemon of ['ospfd', 'zebra']) {
-        const pidFile = join(dir, `${daemon}.pid`);
-        if (!existsSync(pidFile)) continue;
-        try {
-          process.kill(Number(readFileSync(pidFile, 'utf8').trim()), 'SIGKILL');
-        } catch {
-          /* gone */
-        }
-      }
-    },
-  };
-  lab.onTeardown(instance.stop);
-  nsExec(ns, ['/usr/lib/frr/zebra', ...common, '-f', join(dir, 'zebra.conf'), '-i', join(dir, 'zebra.pid')]);
-  nsExec(ns, ['/usr/lib/frr/ospfd', ...common, '-f', join(dir, 'ospfd.conf'), '-i', join(dir, 'ospfd.pid')]);
-  return instance;
-}
-
-// hello 1 / dead 3, and a 1 s retransmit (default 5 s): a lost first DD packet when a tunnel
-// comes up would otherwise hold the adjacency in ExStart for seconds.
+// hello 1 / dead 3, and a 1 s retransmit interval (default 5 s), so that an adjacency re-forms
+// within seconds of a tunnel coming back up.
 const P2P = [' ip ospf area 0.0.0.0', ' ip ospf network point-to-point', ' ip ospf hello-interval 1', ' ip ospf dead-interval 3', ' ip ospf retransmit-interval 1'];
 /** SPF runs at once after a change (default initial delay 0, hold 50 ms, max 5 s: keep max low). */
 const ROUTER_TIMERS = [' timers throttle spf 0 50 500'];
@@ -72,20 +30,15 @@ export function routerOspfConf(r: RouterPlan, initialCost: number): string {
   ].join('\n');
 }
 
-/** Upstream's ospfd: adjacencies on both tunnel links; originates the default the routers reply by. */
+/** Upstream's ospfd: adjacencies on both tunnel links; originates a default toward the rest of the world. */
 export function upstreamOspfConf(): string {
   const ifaces = Object.values(ROUTERS).flatMap((r) => [`interface ${r.upIf}`, ...P2P, ' ip ospf cost 10', '!']);
   return [`hostname ${NS_UP}`, ...ifaces, 'router ospf', ` ospf router-id ${UPSTREAM_ADDR}`, ' default-information originate always', ...ROUTER_TIMERS, '!', ''].join('\n');
 }
 
-/** Runs vtysh against an instance from the root namespace (over its Unix sockets). */
-export function vtysh(frr: FrrInstance, ...commands: string[]): string {
-  return execFileSync(VTYSH, ['--vty_socket', frr.dir, ...commands.flatMap((c) => ['-c', c])], { encoding: 'utf8' });
-}
-
 /** Full OSPF neighbours of an instance. */
 export function fullNeighbors(frr: FrrInstance): number {
-  const json = JSON.parse(vtysh(frr, 'show ip ospf neighbor json')) as { neighbors?: Record<string, Array<{ nbrState?: string }>> };
+  const json = JSON.parse(frr.vtysh('show ip ospf neighbor json')) as { neighbors?: Record<string, Array<{ nbrState?: string }>> };
   return Object.values(json.neighbors ?? {}).flat().filter((n) => n.nbrState?.startsWith('Full')).length;
 }
 
@@ -100,7 +53,7 @@ export function internalRoute(): { via: string[]; metric: number | null } {
 
 /** The OSPF metric (cost sum) and next hops of `prefix` in an instance's RIB, from vtysh. */
 export function ospfRoute(frr: FrrInstance, prefix: string): { metric: number; via: string[] } | null {
-  const json = JSON.parse(vtysh(frr, `show ip route ${prefix} json`)) as Record<string, Array<{ protocol: string; selected?: boolean; metric: number; nexthops?: Array<{ ip?: string; active?: boolean }> }>>;
+  const json = JSON.parse(frr.vtysh(`show ip route ${prefix} json`)) as Record<string, Array<{ protocol: string; selected?: boolean; metric: number; nexthops?: Array<{ ip?: string; active?: boolean }> }>>;
   const route = (json[prefix] ?? []).find((r) => r.protocol === 'ospf' && r.selected);
   if (!route) return null;
   return { metric: route.metric, via: (route.nexthops ?? []).filter((n) => n.active !== false && n.ip).map((n) => n.ip!) };

@@ -58,15 +58,21 @@ export async function startLab(options: StartOptions = {}): Promise<LabRun> {
   try {
     const eventsFile = join(lab.dir, 'events.log');
     writeFileSync(eventsFile, '');
-    const upstream = options.frr === false ? null : startFrr(lab, NS_UP, NS_UP, upstreamOspfConf());
+    const withFrr = options.frr !== false;
+    const [upstream = null, ...routerFrr] = withFrr
+      ? await Promise.all([
+          startFrr(lab, NS_UP, NS_UP, upstreamOspfConf()),
+          ...ROUTER_IDS.map((id) => startFrr(lab, ROUTERS[id].ns, ROUTERS[id].ns, routerOspfConf(ROUTERS[id], options.initialCost ?? 100))),
+        ])
+      : [];
     const routers = {} as Record<RouterId, LabRouter>;
-    for (const id of ROUTER_IDS) {
+    for (const [index, id] of ROUTER_IDS.entries()) {
       const plan = ROUTERS[id];
       const files = installStandins(lab.dir, plan);
       const intakeSocket = join(files.root, 'run', 'intake.sock');
       const ucarp = new UcarpNode(lab, plan, files, eventsFile, intakeSocket);
       ucarp.watchDemotion();
-      const frr = options.frr === false ? null : startFrr(lab, plan.ns, plan.ns, routerOspfConf(plan, options.initialCost ?? 100));
+      const frr = routerFrr[index] ?? null;
       routers[id] = {
         plan, files, ucarp, frr: frr as FrrInstance, intakeSocket,
         statusSocket: join(files.root, 'run', 'status.sock'),
