@@ -63,6 +63,8 @@ describe('the daemon process', () => {
     });
     expect(report).toMatchObject({ version: 1, node: 'router-002', role: 'BACKUP', pid: daemon.child.pid });
     expect(report.resources.map((r: { id: string }) => r.id)).toEqual(['gre:gre0']);
+    // The boot hold-down was applied before the first observation, then released exactly.
+    expect(bsd.read().writes).toEqual([240, -240]);
     expect(bsd.read().demotion).toBe(0);
   });
 

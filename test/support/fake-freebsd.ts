@@ -13,6 +13,8 @@ export interface FakeFreeBsdState {
   /** gre interfaces and whether they are up. */
   gre: Record<string, boolean>;
   demotion: number;
+  /** Every value written to net.inet.carp.demotion, in order (each one is a delta). */
+  writes?: number[];
   preempt: number;
   allow: number;
 }
@@ -52,7 +54,9 @@ const fs = require('fs');
 const path = require('path');
 const file = path.join(__dirname, 'state.json');
 const state = JSON.parse(fs.readFileSync(file, 'utf8'));
-const names = { 'net.inet.carp.demotion': 'demotion', 'net.inet.carp.preempt': 'preempt', 'net.inet.carp.allow': 'allow' };
+const names = { 'net.inet.carp.demotion': 'demotion', 'net.inet.carp.preempt': 'preempt', 'net.inet.carp.allow': 'allow', 'kern.boottime': 'boottime' };
+// sys/kern/kern_tc.c sysctl_kern_boottime: a struct timeval, which sysctl(8) prints with S_timeval().
+const boottime = '{ sec = 1764057600, usec = 0 } Tue Nov 25 08:00:00 2025';
 let args = process.argv.slice(2);
 const bare = args[0] === '-n';
 if (bare) args = args.slice(1);
@@ -60,8 +64,13 @@ for (const arg of args) {
   const [name, value] = arg.split('=');
   const key = names[name];
   if (!key) { process.stderr.write('sysctl: unknown oid \'' + name + '\'\n'); process.exit(1); }
+  if (key === 'boottime') {
+    process.stdout.write(bare ? boottime + '\n' : name + ': ' + boottime + '\n');
+    continue;
+  }
   if (value !== undefined) {
     const old = state[key];
+    if (key === 'demotion') state.writes = [...(state.writes || []), Number(value)];
     state[key] = key === 'demotion' ? Math.max(0, Math.min(2147483647, old + Number(value))) : Number(value);
     fs.writeFileSync(file + '.tmp', JSON.stringify(state));
     fs.renameSync(file + '.tmp', file);
