@@ -1,9 +1,10 @@
 // The CLI's side of control protocol v1: one request line, one reply line, then hang up. Read
 // commands go to the group-readable status socket, write commands to the root-only intake
-// socket; both paths come from the config, or the schema defaults when it cannot be read.
+// socket; both paths come from the config, or from its sockets section when another section is
+// invalid (the running service keeps its last valid config), or the schema defaults.
 import { createConnection } from 'node:net';
 import { CarpFailoverError, type ErrorCode } from '../errors.js';
-import { loadConfig } from '../config/load.js';
+import { loadConfig, readConfigData } from '../config/load.js';
 import { configSchema, type Config } from '../config/schema.js';
 import { EXIT } from './exit-codes.js';
 import { PROTOCOL_VERSION, READ_COMMANDS, type Command, type Reply } from '../control/protocol.js';
@@ -38,14 +39,24 @@ export interface ServiceTarget {
   config: Config | null;
 }
 
-/** Socket paths from the config file, falling back to the schema defaults. */
+/** Socket paths from the config file, falling back to its sockets section, then the schema defaults. */
 export async function targetFor(configPath: string): Promise<ServiceTarget> {
   try {
     const config = await loadConfig(configPath);
     return { statusPath: config.sockets.status.path, intakePath: config.sockets.intake.path, config };
   } catch {
-    const sockets = configSchema.shape.sockets.parse(undefined);
+    const sockets = await socketsSection(configPath);
     return { statusPath: sockets.status.path, intakePath: sockets.intake.path, config: null };
+  }
+}
+
+async function socketsSection(configPath: string): Promise<Config['sockets']> {
+  const schema = configSchema.shape.sockets;
+  try {
+    const raw = await readConfigData(configPath);
+    return schema.parse(raw !== null && typeof raw === 'object' ? (raw as Record<string, unknown>).sockets : undefined);
+  } catch {
+    return schema.parse(undefined);
   }
 }
 
@@ -135,7 +146,11 @@ function connectError(socketPath: string, error: NodeJS.ErrnoException): ClientE
 /** The exit status for anything a command throws. */
 export function exitStatusOf(error: unknown): number {
   if (error instanceof ClientError) return error.exitStatus;
-  if (error instanceof RemoteError) return error.remoteCode === 'UNKNOWN_COMMAND' || error.remoteCode === 'PROTOCOL' ? EXIT.SOFTWARE : EXIT.FAILURE;
+  if (error instanceof RemoteError) {
+    if (error.remoteCode === 'UNKNOWN_COMMAND' || error.remoteCode === 'PROTOCOL') return EXIT.SOFTWARE;
+    // The service could not persist or read its state (e.g. a flag file): an I/O failure there.
+    return error.remoteCode === 'STATE_UNREADABLE' ? EXIT.IOERR : EXIT.FAILURE;
+  }
   if (error instanceof CarpFailoverError && (error.code === 'CONFIG_INVALID' || error.code === 'CONFIG_UNREADABLE')) return EXIT.CONFIG;
   return EXIT.SOFTWARE;
 }

@@ -43,6 +43,14 @@ export function parseConfigText(text: string, fileName: string): Config {
   return deepFreeze(parsed.data);
 }
 
+/**
+ * The file's YAML as plain data, not validated (undefined when it is not YAML): for callers that
+ * need one section of a config that may be invalid elsewhere, read with the same bounds.
+ */
+export async function readConfigData(path: string): Promise<unknown> {
+  return readYaml(new TextDecoder('utf-8', { fatal: true }).decode(await readConfigFile(path))).data;
+}
+
 function parseConfigBytes(bytes: Buffer, fileName: string): Config {
   let text: string;
   try {

@@ -61,6 +61,11 @@ describe('request', () => {
     expect(exitStatusOf(error)).toBe(EXIT.FAILURE);
   });
 
+  it('maps STATE_UNREADABLE (a flag file it cannot write) to EX_IOERR', async () => {
+    const svc = await withService((seen) => ({ reply: { version: 1, id: seen.request.id, ok: false, error: { code: 'STATE_UNREADABLE', message: 'cannot write the drain flag file' } } }));
+    expect(exitStatusOf(await failure(request(svc.statusPath, 'status')))).toBe(EXIT.IOERR);
+  });
+
   it('maps UNKNOWN_COMMAND from an older service to EX_SOFTWARE', async () => {
     const svc = await withService((seen) => ({ reply: { version: 1, id: seen.request.id, ok: false, error: { code: 'UNKNOWN_COMMAND', message: 'unknown command' } } }));
     expect(exitStatusOf(await failure(request(svc.statusPath, 'status')))).toBe(EXIT.SOFTWARE);
@@ -167,5 +172,11 @@ describe('callService and targetFor', () => {
       const target = await targetFor(path);
       expect(target).toEqual({ statusPath: '/var/run/carp-failover/status.sock', intakePath: '/var/run/carp-failover/intake.sock', config: null });
     }
+  });
+
+  it('takes the sockets section of a config that is invalid elsewhere (the service keeps its last valid one)', async () => {
+    const path = join(scratch, 'half-edited.yaml');
+    writeFileSync(path, `nod: x\nsockets:\n  status: { path: ${join(scratch, 's.sock')} }\n  intake: { path: ${join(scratch, 'i.sock')} }\n`);
+    expect(await targetFor(path)).toEqual({ statusPath: join(scratch, 's.sock'), intakePath: join(scratch, 'i.sock'), config: null });
   });
 });

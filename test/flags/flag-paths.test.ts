@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { makeDrainCommands } from '../../src/cli/commands/drain.js';
-import { sendCommand } from '../../src/cli/commands/drain-client.js';
+import { request } from '../../src/cli/client.js';
 import type { CliIo } from '../../src/cli/command-spec.js';
 import { EXIT } from '../../src/cli/exit-codes.js';
 import { startIntakeSocket } from '../../src/control/intake-socket.js';
@@ -97,7 +97,7 @@ async function cli(words: string, options: Record<string, string | number | bool
 }
 
 async function statusReport(): Promise<StatusReport> {
-  return (await sendCommand(join(dir, 'status.sock'), 'status')) as StatusReport;
+  return (await request(join(dir, 'status.sock'), 'status')) as StatusReport;
 }
 
 async function eventually(predicate: () => Promise<boolean> | boolean, timeoutMs = 5000): Promise<void> {

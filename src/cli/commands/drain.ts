@@ -2,13 +2,13 @@
 // root-only intake socket; the service persists the flag and reconciles. `drain --wait` then
 // polls `status` on the status socket once a second until every drain condition is met (exit 0)
 // or the timeout passes (exit 1, naming what did not follow and the likely cause).
-import { DEFAULT_CONFIG_PATH } from '../../config/schema.js';
 import type { WriteCommand } from '../../control/protocol.js';
 import type { DrainCondition, StatusReport } from '../../status/model.js';
 import { drainConditions, drainHint, type DrainResult } from '../../status/drain.js';
 import type { CommandContext, CommandSpec } from '../command-spec.js';
 import { EXIT } from '../exit-codes.js';
-import { exitStatusFor, sendCommand, socketPathsFor, type SocketPaths } from './drain-client.js';
+import { callService, exitStatusOf, RemoteError, targetFor, type ServiceTarget } from '../client.js';
+import { configPathOf } from './context.js';
 
 export const DEFAULT_DRAIN_TIMEOUT_S = 600;
 
@@ -28,10 +28,10 @@ export function makeDrainCommands(deps: DrainCommandDeps = {}): CommandSpec[] {
   const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   const requestTimeoutMs = deps.requestTimeoutMs;
 
-  const write = async (ctx: CommandContext, cmd: WriteCommand): Promise<{ paths: SocketPaths; report: StatusReport | null }> => {
-    const paths = await pathsOf(ctx);
-    const result = await sendCommand(paths.intake, cmd, { timeoutMs: requestTimeoutMs ?? 30_000 });
-    return { paths, report: isReport(result) ? result : null };
+  const write = async (ctx: CommandContext, cmd: WriteCommand): Promise<{ target: ServiceTarget; report: StatusReport | null }> => {
+    const target = await targetFor(configPathOf(ctx));
+    const result = await callService(target, cmd, undefined, { timeoutMs: requestTimeoutMs ?? 30_000 });
+    return { target, report: isReport(result) ? result : null };
   };
 
   const drain: CommandSpec = {
@@ -48,7 +48,7 @@ export function makeDrainCommands(deps: DrainCommandDeps = {}): CommandSpec[] {
         return EXIT.USAGE;
       }
       try {
-        const { paths, report } = await write(ctx, 'drain');
+        const { target, report } = await write(ctx, 'drain');
         const first = report ? resultOf(report) : null;
         ctx.io.stdout(`drain flag set: the maintenance demotion hands MASTER to the peer${report ? ` (${report.node}, role ${report.role})` : ''}\n`);
         if (!ctx.options.wait) {
@@ -58,15 +58,15 @@ export function makeDrainCommands(deps: DrainCommandDeps = {}): CommandSpec[] {
           }
           return EXIT.OK;
         }
-        return await waitDrained(ctx, paths, timeoutS);
+        return await waitDrained(ctx, target, timeoutS);
       } catch (error) {
-        ctx.io.stderr(`drain: ${(error as Error).message}\n`);
-        return exitStatusFor(error);
+        ctx.io.stderr(`drain: ${messageOf(error)}\n`);
+        return exitStatusOf(error);
       }
     },
   };
 
-  const waitDrained = async (ctx: CommandContext, paths: SocketPaths, timeoutS: number): Promise<number> => {
+  const waitDrained = async (ctx: CommandContext, target: ServiceTarget, timeoutS: number): Promise<number> => {
     const deadline = now() + timeoutS * 1000;
     ctx.io.stdout(`waiting up to ${timeoutS} s for the drain to be confirmed…\n`);
     const reported = new Map<string, boolean>();
@@ -74,7 +74,7 @@ export function makeDrainCommands(deps: DrainCommandDeps = {}): CommandSpec[] {
     let lastError: Error | null = null;
     for (;;) {
       try {
-        const reply = await sendCommand(paths.status, 'status', { timeoutMs: requestTimeoutMs ?? 5000 });
+        const reply = await callService(target, 'status', undefined, { timeoutMs: requestTimeoutMs ?? 5000 });
         if (!isReport(reply)) throw new Error('the status answer is not a status report');
         const result = resultOf(reply);
         last = { report: reply, result };
@@ -109,7 +109,7 @@ export function makeDrainCommands(deps: DrainCommandDeps = {}): CommandSpec[] {
       const hint = drainHint(last.result, last.report);
       if (hint) ctx.io.stderr(`likely cause: ${hint}\n`);
     }
-    if (lastError) ctx.io.stderr(`last status request failed: ${lastError.message}\n`);
+    if (lastError) ctx.io.stderr(`last status request failed: ${messageOf(lastError)}\n`);
     ctx.io.stderr('the drain flag stays set: run `carp-failover undrain` to return to service, or wait longer.\n');
     return EXIT.FAILURE;
   };
@@ -124,8 +124,8 @@ export function makeDrainCommands(deps: DrainCommandDeps = {}): CommandSpec[] {
         ctx.io.stdout(done(report));
         return EXIT.OK;
       } catch (error) {
-        ctx.io.stderr(`${words}: ${(error as Error).message}\n`);
-        return exitStatusFor(error);
+        ctx.io.stderr(`${words}: ${messageOf(error)}\n`);
+        return exitStatusOf(error);
       }
     },
   });
@@ -148,10 +148,9 @@ export function makeDrainCommands(deps: DrainCommandDeps = {}): CommandSpec[] {
 
 export const drainCommands: CommandSpec[] = makeDrainCommands();
 
-async function pathsOf(ctx: CommandContext): Promise<SocketPaths> {
-  const option = ctx.options.config;
-  const configPath = typeof option === 'string' && option !== '' ? option : ctx.env.CARP_FAILOVER_CONFIG || DEFAULT_CONFIG_PATH;
-  return socketPathsFor(configPath);
+/** A refusal names the service's code, so the operator can tell it from a transport failure. */
+function messageOf(error: unknown): string {
+  return error instanceof RemoteError ? `carp-failover refused: ${error.remoteCode}: ${error.message}` : (error as Error).message;
 }
 
 /** The service's own drain verdict when it gives one, else computed from the report here. */
