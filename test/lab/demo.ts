@@ -58,7 +58,10 @@ async function demo(run: LabRun): Promise<number> {
   const wired = serviceError === null;
   if (serviceError === null) {
     say('carp-failover runs on both routers; waiting for boot hold-down to end and one MASTER');
-    await waitFor('both services settled', 60_000, () => servicesSettled(Object.values(services)), 250);
+    await waitFor('both services settled', 60_000, () => servicesSettled(Object.values(services)), 250).catch((error: unknown) => {
+      diagnose(Object.values(services));
+      throw error;
+    });
     ovhManaged = statusReport(services.ra!)?.resources.some((r) => r.kind === 'ovh') ?? false;
     if (!ovhManaged) {
       say('the service does not manage the OVH IPFO yet (no ovh resource in its status): the lab routes the IPFO to the CARP MASTER itself, at once');
@@ -90,18 +93,14 @@ async function demo(run: LabRun): Promise<number> {
   let failover: string;
   let failback: string;
   try {
-    failover = await measure(run, timeline, ping, 'failover', old.plan.id, next.plan.id, () => old.ucarp.stop());
+    failover = await measure(run, services, timeline, ping, 'failover', old.plan.id, next.plan.id, () => old.ucarp.stop());
     say('fail back: restarting the stopped ucarp (preempt brings the preferred router back)');
-    failback = await measure(run, timeline, ping, 'failback', next.plan.id, old.plan.id, async () => old.ucarp.start());
+    failback = await measure(run, services, timeline, ping, 'failback', next.plan.id, old.plan.id, async () => old.ucarp.start());
   } catch (error) {
     timeline.collectCarp();
     console.log('\nTimeline so far:');
     for (const line of timeline.render(0).slice(-30)) console.log(line);
-    for (const s of Object.values(services)) {
-      console.log(`\n--- ${s.router.plan.node}: status and last log lines`);
-      console.log(statusText(s) ?? '(no status)');
-      console.log(readFileSync(s.logFile, 'utf8').trim().split('\n').slice(-15).join('\n'));
-    }
+    diagnose(Object.values(services));
     throw error;
   }
   ping.stop();
@@ -118,16 +117,29 @@ async function demo(run: LabRun): Promise<number> {
   return 0;
 }
 
-async function measure(run: LabRun, timeline: Timeline, ping: PingProbe, name: string, from: RouterId, to: RouterId, act: () => Promise<void>): Promise<string> {
+/** Each service's status and last log lines, printed when the demo fails. */
+function diagnose(services: LabService[]): void {
+  for (const s of services) {
+    console.log(`\n--- ${s.router.plan.node}: status and last log lines`);
+    console.log(statusText(s) ?? '(no status)');
+    console.log(readFileSync(s.logFile, 'utf8').trim().split('\n').slice(-15).join('\n'));
+  }
+}
+
+const AFTER_MS = 4000;
+
+async function measure(run: LabRun, services: Partial<Record<RouterId, LabService>>, timeline: Timeline, ping: PingProbe, name: string, from: RouterId, to: RouterId, act: () => Promise<void>): Promise<string> {
   const start = Date.now();
   say(`${name}: ${from} → ${to}`);
   await act();
   const reply = await waitFor(`the first ping reply through ${to}`, 60_000, () => firstReplyFrom(ping.replies, to, start));
-  await new Promise((resolve) => setTimeout(resolve, 300));
+  // Long enough for upstream's OSPF route to follow the tunnel (adjacency in ~3 s at hello 1).
+  await new Promise((resolve) => setTimeout(resolve, AFTER_MS));
   timeline.collectCarp();
+  for (const s of Object.values(services)) timeline.collectServiceLog(s.router.plan.id, s.logFile);
   timeline.add('ping', to, 'first ping reply through the new router', reply.at);
   console.log(`\nTimeline (${name}, t=0 when ${from}'s CARP was stopped/restarted):`);
-  for (const line of timeline.render(start, reply.at + 300)) console.log(line);
+  for (const line of timeline.render(start, reply.at + AFTER_MS)) console.log(line);
   const gap = longestGap(ping.replies, start);
   const carp = timeline.first(start, (e) => e.kind === 'carp' && e.router === to && e.text === 'CARP MASTER');
   const detection = carpDetectionMs(run.routers[to].ucarp.advskew);

@@ -149,7 +149,8 @@ export function statusReport(service: LabService): StatusReport | null {
   }
 }
 
-/** True when one service is MASTER, the others BACKUP, all ready, undemoted and in sync. */
+/** True when one service is MASTER, the others BACKUP, all ready, undemoted and in sync (a
+ *  resource left alone for the role, like OVH on a BACKUP, has no desired state and counts). */
 export function servicesSettled(services: readonly LabService[]): boolean {
   const reports = services.map(statusReport);
   if (reports.some((r) => r === null)) return false;
@@ -157,6 +158,6 @@ export function servicesSettled(services: readonly LabService[]): boolean {
   return (
     ok.filter((r) => r.role === 'MASTER').length === 1 &&
     ok.filter((r) => r.role === 'BACKUP').length === ok.length - 1 &&
-    ok.every((r) => r.readiness.ready && r.demotion.total === 0 && r.resources.every((res) => res.inSync === true))
+    ok.every((r) => r.readiness.ready && r.demotion.total === 0 && r.resources.every((res) => res.inSync === true || res.desired == null))
   );
 }

@@ -93,6 +93,26 @@ export class Timeline {
     }
   }
 
+  /** Adds the service's own steps from its NDJSON log: role changes, OSPF costs, convergence. */
+  collectServiceLog(router: RouterId, logFile: string): void {
+    const seen = new Set(this.events.filter((e) => e.kind === 'service' && e.router === router).map((e) => `${e.at} ${e.text}`));
+    for (const line of readFileSync(logFile, 'utf8').split('\n')) {
+      let entry: { time?: string; msg?: string; resource?: string; cost?: number; from?: unknown; afterMs?: number };
+      try {
+        entry = JSON.parse(line) as typeof entry;
+      } catch {
+        continue;
+      }
+      const at = Date.parse(entry.time ?? '');
+      let text: string | null = null;
+      if (entry.msg === 'ospf cost set') text = `${entry.resource}: OSPF cost ${String(entry.from)} → ${entry.cost}`;
+      else if (entry.msg?.startsWith('role ')) text = `service: ${entry.msg}`;
+      else if (entry.msg === 'converged after the transition') text = `service: converged ${entry.afterMs} ms after the transition`;
+      if (text === null || Number.isNaN(at) || seen.has(`${at} ${text}`)) continue;
+      this.events.push({ at, kind: 'service', router, text });
+    }
+  }
+
   /** The first event at or after `since` matching the predicate. */
   first(since: number, match: (e: TimelineEvent) => boolean): TimelineEvent | undefined {
     return this.sorted().find((e) => e.at >= since && match(e));
