@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { ok, startFakeService, type FakeService } from './fake-service.js';
-import { sampleStatus } from './status-fixture.js';
+import { sampleStatus } from '../fakes/status-report.js';
 
 const repo = fileURLToPath(new URL('../../', import.meta.url));
 const scratch = mkdtempSync(join(tmpdir(), 'cf-cli-bin-'));

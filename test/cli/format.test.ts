@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { formatHistory, formatJson, formatStatus } from '../../src/cli/format.js';
 import { cell, duration, table } from '../../src/cli/format-text.js';
-import { NOW, sampleHistory, sampleStatus } from './status-fixture.js';
+import { NOW, sampleHistory, sampleStatus } from '../fakes/status-report.js';
 
 const opts = { now: NOW, staleAfterMs: 45_000 };
 

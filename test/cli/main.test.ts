@@ -13,7 +13,7 @@ import { makeCheckConfigCommand } from '../../src/cli/commands/check-config.js';
 import { parseConfigText } from '../../src/config/load.js';
 import { FakeHost } from '../fakes/host.js';
 import { ok, startFakeService, type FakeService } from './fake-service.js';
-import { sampleHistory, sampleStatus } from './status-fixture.js';
+import { sampleHistory, sampleStatus } from '../fakes/status-report.js';
 
 const scratch = mkdtempSync(join(tmpdir(), 'cf-cli-main-'));
 let service: FakeService | null = null;
