@@ -54,7 +54,11 @@ export async function convergeResource(resource: AnyResource, state: ResourceSta
     fail(resource, state, run, log, error, 'desired');
     return { relevant: true, inSync: false, failed: true };
   }
+  const previous = state.desired;
   state.desired = desired ?? null;
+  // inSync was judged against the previous desired state (the old role's): until a new
+  // observation it says nothing about this one, and the settle/backoff gates below skip observe.
+  if (state.inSync === true && !sameDesired(previous, state.desired)) state.inSync = false;
   if (desired === undefined) {
     state.waiting = null;
     state.inSync = null;
@@ -131,6 +135,15 @@ export async function convergeResource(resource: AnyResource, state: ResourceSta
     if (stage === 'observe' || stage === 'verify') journalStep(run, resource.id, stage, 'error', 0, summary);
     fail(resource, state, run, log, error, stage);
     return { relevant: true, inSync: false, failed: true };
+  }
+}
+
+/** Desired states are JSON-safe (the status socket shows them as is): compare them as JSON. */
+function sameDesired(a: unknown, b: unknown): boolean {
+  try {
+    return JSON.stringify(a) === JSON.stringify(b);
+  } catch {
+    return false;
   }
 }
 
