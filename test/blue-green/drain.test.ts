@@ -2,12 +2,14 @@
 // with the real GRE, OSPF and OVH failover-IP resources over fake hosts, one OVH mock and one
 // elected CARP kernel on a fake clock (rig.ts). The peer's claim of the failover IP is the peer's
 // own Engine calling the mock after the kernel made it MASTER.
+import { existsSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { drainHint } from '../../src/status/drain.js';
 import type { StatusReport } from '../../src/status/model.js';
 import { IP } from '../ovh-mock/fixtures.js';
 import { COST } from './host.js';
-import { makeWorld, resource, unmet, type Node, type World } from './rig.js';
+import { resource, unmet, type Node, type World } from './rig.js';
+import { CLAIM_WRITES, twoRouters } from './two-routers.js';
 
 const OVH_ID = `ovh:${IP}`;
 const CONFIGURE_BACKUP_COST = `/usr/local/bin/vtysh -c configure terminal -c interface gre0 -c ip ospf cost ${COST.backup}`;
@@ -40,32 +42,10 @@ function snapshot(w: World, a: Node): Snapshot {
   };
 }
 
-/** Both routers started; a is MASTER with the failover IP, everything converged, boot released. */
-async function twoRouters(strategy: 'vmac' | 'move'): Promise<{ w: World; a: Node; b: Node }> {
-  const w = (world = await makeWorld({ strategy, boundTo: 'a', master: 'a' }));
-  // a has been serving alone; b joins later. (Started together, b would preempt a while a's
-  // boot hold-down demotes it, and a would take MASTER back after: not the steady state wanted.)
-  const a = w.node('a');
-  const b = w.node('b', { up: false });
-  await a.engine.start();
-  await w.run(10_000);
-  w.kernel.setUp('b', true);
-  await b.engine.start();
-  await w.run(10_000);
-  expect(a.report()).toMatchObject({ role: 'MASTER', flags: { drain: false, freeze: false }, drain: null, readiness: { ready: true } });
-  expect(b.report().role).toBe('BACKUP');
-  expect(a.demotion.ours).toEqual({ boot: 0, maintenance: 0, readiness: 0 });
-  expect(resource(a.report(), 'ovh')).toMatchObject({ inSync: true, extra: { binding: { ours: true } } });
-  // Everything already was as the roles want it: nobody changed anything.
-  expect([...a.host.writes(), ...b.host.writes()]).toEqual([]);
-  expect(w.mock.writes()).toEqual([]);
-  expect(w.binding()).toBe(w.target('a'));
-  return { w, a, b };
-}
-
 describe.each(['vmac', 'move'] as const)('drain → drained (%s)', (strategy) => {
   it('is drained only once vhids, OSPF, GRE and the failover IP all followed the peer; no OVH write from the drained node', async () => {
     const { w, a, b } = await twoRouters(strategy);
+    world = w;
     const drainedAt = w.clock.now();
     const first = await a.api.setFlag('drain', true);
 
@@ -120,11 +100,45 @@ describe.each(['vmac', 'move'] as const)('drain → drained (%s)', (strategy) =>
     expect(w.ovhWrites('a', leftMasterAt)).toEqual([]);
     expect(w.ovhWrites('a')).toEqual([]);
     expect(w.ovhWrites('b').map((r) => `${r.method} ${r.route}`)).toEqual(
-      strategy === 'vmac'
-        ? ['DELETE /dedicated/server/{serviceName}/virtualMac/{macAddress}/virtualAddress/{ipAddress}', 'POST /dedicated/server/{serviceName}/virtualMac/{macAddress}/virtualAddress']
-        : ['POST /ip/{ip}/move'],
-    );
+CLAIM_WRITES[strategy]);
     expect(b.report()).toMatchObject({ role: 'MASTER', flags: { drain: false } });
     expect(b.host.writes()).toEqual(['/sbin/ifconfig gre0 up', `/usr/local/bin/vtysh -c configure terminal -c interface gre0 -c ip ospf cost ${COST.master}`]);
+  });
+});
+
+describe('undrain', () => {
+  it('removes the flag file and the maintenance contribution; the preferred router takes MASTER and the failover IP back', async () => {
+    const { w, a, b } = await twoRouters('vmac');
+    world = w;
+    await a.api.setFlag('drain', true);
+    await w.run(120_000);
+    expect(a.report().drain!.drained).toBe(true);
+    const writesWhileDrained = a.host.writes().length;
+
+    const report = await a.api.setFlag('drain', false);
+    expect(report.flags).toEqual({ drain: false, freeze: false });
+    expect(report.drain).toBeNull();
+    expect(existsSync(a.flags.pathOf('drain'))).toBe(false);
+    expect(a.demotion.history('maintenance')).toEqual([0, 240, 0]);
+    expect(a.demotion.ours.maintenance).toBe(0);
+    expect(a.demotion.total).toBe(0);
+    expect(report.demotion.ours.maintenance).toBe(0);
+    // a advertises better again (advskew 0 against b's 100): with preempt it takes MASTER back.
+    expect(w.kernel.master).toBe('a');
+    const backAt = w.kernel.elections.at(-1)!.at;
+
+    await w.run(60_000);
+    const final = a.report();
+    expect(final).toMatchObject({ role: 'MASTER', flags: { drain: false }, drain: null, readiness: { ready: true } });
+    expect(final.resources.map((r) => [r.id, r.inSync, r.waiting])).toEqual([
+      ['gre:gre0', true, null],
+      ['ospf:gre0', true, null],
+      [OVH_ID, true, null],
+    ]);
+    expect(a.host.writes().slice(writesWhileDrained)).toEqual(['/sbin/ifconfig gre0 up', `/usr/local/bin/vtysh -c configure terminal -c interface gre0 -c ip ospf cost ${COST.master}`]);
+    expect(w.ovhWrites('a', backAt).map((r) => `${r.method} ${r.route}`)).toEqual(CLAIM_WRITES.vmac);
+    expect(w.binding()).toBe(w.target('a'));
+    expect(b.report().role).toBe('BACKUP');
+    expect(b.host.state).toEqual({ greUp: false, cost: COST.backup });
   });
 });
