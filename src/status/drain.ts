@@ -5,7 +5,8 @@
 // Conditions:
 //   vhids        every followed vhid is BACKUP here (the peer took MASTER);
 //   demotion     our maintenance demotion contribution is applied;
-//   <ovh id>     every OVH failover IP is bound to another router (extra.binding.ours === false),
+//   <ovh id>     every OVH failover IP is bound to another router (extra.binding.ours === false and
+//                a target: bound nowhere is not handed over),
 //                read after this node left MASTER (an older read proves nothing; extra.bindingReadAt
 //                when the resource reports it, since it may answer observe from its cache);
 //   <ospf id>    the OSPF cost is at its BACKUP value: in sync, observed while not MASTER;
@@ -89,6 +90,8 @@ function ovhCondition(resource: ResourceStatus, report: DrainInput): DrainCondit
     };
   }
   if (binding.ours) return { name, met: false, detail: `still bound here (${target})${errorSuffix(resource)}` };
+  // Not here is not enough: an IP bound nowhere (a vMAC claim half done) reaches nobody.
+  if (binding.target === null || binding.target === undefined) return { name, met: false, detail: `bound nowhere: the peer has not claimed it yet${errorSuffix(resource)}` };
   return { name, met: true, detail: `bound to ${target}` };
 }
 
@@ -168,6 +171,9 @@ function ovhHint(resource: ResourceStatus, report: DrainInput): string {
   if (binding.ours) {
     if (report.role === 'MASTER') return `${resource.id} stays here while this node is MASTER`;
     return `${resource.id}: the peer's OVH claim has not landed: check its status (contested, taskInFlight, OVH call errors)`;
+  }
+  if (binding.target === null || binding.target === undefined) {
+    return `${resource.id}: the peer's OVH claim has not landed and the IP is bound nowhere (no traffic reaches it): check the peer's status (taskInFlight, OVH call errors)`;
   }
   return `${resource.id} is still converging`;
 }
