@@ -39,6 +39,8 @@ export interface StartOptions {
   /** Initial OSPF cost on the routers' interfaces (the BACKUP value until a service sets it). */
   initialCost?: number;
   log?: (line: string) => void;
+  /** Let the ucarp scripts run a per-event handler when one is installed (UcarpOptions). */
+  eventHook?: boolean;
 }
 
 /** Builds and starts the lab; on failure tears down what it made and rethrows. */
@@ -70,7 +72,7 @@ export async function startLab(options: StartOptions = {}): Promise<LabRun> {
       const plan = ROUTERS[id];
       const files = installStandins(lab.dir, plan);
       const intakeSocket = join(files.root, 'run', 'intake.sock');
-      const ucarp = new UcarpNode(lab, plan, files, eventsFile, intakeSocket);
+      const ucarp = new UcarpNode(lab, plan, files, eventsFile, intakeSocket, { eventHook: options.eventHook === true });
       ucarp.watchDemotion();
       const frr = routerFrr[index] ?? null;
       routers[id] = {
