@@ -135,7 +135,13 @@ export class FailoverIpResource implements Resource<FailoverIpDesired, FailoverI
     }
     const cached = this.cache;
     const holding = (this.gate.notBefore() ?? 0) > now;
-    const fresh = cached !== null && !this.stale && now - cached.readAtMs < this.ovh.verify_period_s * 1000;
+    // Not MASTER with the IP still here or bound nowhere: only the drain check asks, waiting for
+    // the peer's claim to land; at the verify period its confirmation could lag by up to
+    // verify_period_s (longer than drain --wait's timeout), so it re-reads at the task poll period
+    // until the IP is bound elsewhere.
+    const waitingForPeer = !master && cached !== null && (cached.binding.ours || cached.binding.target === null);
+    const maxAgeMs = waitingForPeer ? Math.min(this.ovh.task_poll_ms, this.ovh.verify_period_s * 1000) : this.ovh.verify_period_s * 1000;
+    const fresh = cached !== null && !this.stale && now - cached.readAtMs < maxAgeMs;
     if (fresh && (cached.binding.ours || !master || holding)) return this.actual(now);
     await this.readBinding(ctx, now, master, 'verify');
     if (master && !this.cache!.binding.ours) await this.findPendingTask(ctx, now);
