@@ -106,6 +106,33 @@ CLAIM_WRITES[strategy]);
   });
 });
 
+describe('drain → drained, with a long OVH verify period', () => {
+  it.each(['vmac', 'move'] as const)('%s: is confirmed within a reconcile period of the IP landing at the peer, not a verify period later', async (strategy) => {
+    // 900 s between verifications while MASTER (fewer API calls) is a valid setting; drain --wait
+    // gives up after 600 s by default.
+    const { w, a } = await twoRouters(strategy, { verify_period_s: 900 });
+    world = w;
+    await w.run(100_000); // the last verification as MASTER is 100 s old: 800 s of cache left
+    const drainAt = w.clock.now();
+    await a.api.setFlag('drain', true);
+    let boundAt: number | null = null;
+    let drainedAt: number | null = null;
+    await w.run(300_000, () => {
+      if (boundAt === null && w.binding() === w.target('b')) boundAt = w.clock.now();
+      if (drainedAt === null && a.report().drain!.drained) drainedAt = w.clock.now();
+    });
+    expect(boundAt).not.toBeNull();
+    expect(drainedAt).not.toBeNull();
+    expect(drainedAt! - boundAt!).toBeLessThanOrEqual(a.config.reconcile.period_s * 1000);
+    expect(w.ovhWrites('a')).toEqual([]);
+    // Waiting for the peer costs at most one binding read per task poll period (a vMAC read is
+    // the last owner, the list and each vMAC: at most 4 calls here).
+    const reads = w.mock.requests.filter((r) => r.caller?.startsWith('ak-router-a') && r.at >= drainAt && r.at <= drainedAt!);
+    const perRead = strategy === 'vmac' ? 4 : 1;
+    expect(reads.length).toBeLessThanOrEqual(((drainedAt! - drainAt) / a.config.ovh.task_poll_ms + 1) * perRead);
+  });
+});
+
 describe('undrain', () => {
   it('removes the flag file and the maintenance contribution; the preferred router takes MASTER and the failover IP back', async () => {
     const { w, a, b } = await twoRouters('vmac');

@@ -88,7 +88,7 @@ export interface World {
 const PROVIDER_SETTLE_MS = 3000;
 const LOCAL_SETTLE_MS = 300;
 
-export async function makeWorld(options: { strategy: Strategy; boundTo: Router | null; master: Router | null }): Promise<World> {
+export async function makeWorld(options: { strategy: Strategy; boundTo: Router | null; master: Router | null; ovh?: Record<string, unknown> }): Promise<World> {
   const { strategy } = options;
   const clock = new FakeClock();
   const target = (router: Router) => (strategy === 'vmac' ? (router === 'a' ? VMAC_A : VMAC_B) : router === 'a' ? SERVER_A : SERVER_B);
@@ -120,7 +120,7 @@ export async function makeWorld(options: { strategy: Strategy; boundTo: Router |
     dir,
     node(router, nodeOptions = {}) {
       const stateDir = join(dir, router);
-      const config = routerConfig(router, strategy, mock.url, { timeout_ms: 2000 }, {
+      const config = routerConfig(router, strategy, mock.url, { timeout_ms: 2000, ...options.ovh }, {
         state_dir: stateDir,
         settle: { local_ms: LOCAL_SETTLE_MS, provider_ms: PROVIDER_SETTLE_MS },
         commands: { ifconfig: IFCONFIG },

@@ -3,8 +3,8 @@
 import { expect } from 'vitest';
 import { makeWorld, resource, type Node, type Strategy, type World } from './rig.js';
 
-export async function twoRouters(strategy: Strategy): Promise<{ w: World; a: Node; b: Node }> {
-  const w = await makeWorld({ strategy, boundTo: 'a', master: 'a' });
+export async function twoRouters(strategy: Strategy, ovh: Record<string, unknown> = {}): Promise<{ w: World; a: Node; b: Node }> {
+  const w = await makeWorld({ strategy, boundTo: 'a', master: 'a', ovh });
   try {
     // Started together, b would preempt a while a's boot hold-down demotes it, and a would take
     // MASTER back after: a failover dance, not the steady state these scenarios start from.
