@@ -7,8 +7,10 @@ import { readFileSync } from 'node:fs';
 import { FakeHost } from '../fakes/host.js';
 import { fixture as ospfFixture } from '../resources/ospf/fixture.js';
 
+/** The FreeBSD paths the config names (never run: the FakeHost answers). */
 export const IFCONFIG = '/sbin/ifconfig';
 export const VTYSH = '/usr/local/bin/vtysh';
+/** The one tunnel, followed by GRE and OSPF, and its costs per role. */
 export const TUNNEL = 'gre0';
 export const COST = { master: 10, backup: 1000 } as const;
 
@@ -23,6 +25,7 @@ export interface RouterHostState {
   cost: number;
 }
 
+/** The fake host, its live state, and the writes among its calls. */
 export interface RouterHost {
   host: FakeHost;
   state: RouterHostState;
@@ -30,6 +33,7 @@ export interface RouterHost {
   writes(): string[];
 }
 
+/** A host whose ifconfig and vtysh answers follow the writes made to it. */
 export function routerHost(initial: RouterHostState): RouterHost {
   const state = { ...initial };
   const host = new FakeHost()

@@ -6,6 +6,7 @@
 import type { DemotionReason } from '../../src/model.js';
 import { FakeCarp, FakeDemotion } from '../fakes/carp.js';
 
+/** a is the preferred router (advskew 0), b its standby. */
 export type Router = 'a' | 'b';
 
 /** One ordered trace of what both kernels saw: demotion writes and CARP reads, per router. */

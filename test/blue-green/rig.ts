@@ -26,6 +26,7 @@ import { routerHost, COST, IFCONFIG, TUNNEL, VTYSH, type RouterHost, type Router
 import { CarpKernel, type KernelDemotion, type Router } from './kernel.js';
 import type { FakeCarp } from '../fakes/carp.js';
 
+/** The two OVH strategies: a vMAC on one hypervisor, or a move between dedicated servers. */
 export type Strategy = 'vmac' | 'move';
 
 /** Counts OVH calls in flight, so the driver waits for real HTTP before moving fake time on. */
@@ -41,6 +42,7 @@ class CountingClient extends OvhClient {
   }
 }
 
+/** One router as its daemon would hold it, plus the fakes the test reads. */
 export interface Node {
   router: Router;
   config: Config;
@@ -57,6 +59,7 @@ export interface Node {
   stop(): Promise<void>;
 }
 
+/** How a router starts (its host state defaults to what its current role wants). */
 export interface NodeOptions {
   /** Lower wins the election; a is the preferred router (0), b the standby (100). */
   advskew?: number;
@@ -66,6 +69,7 @@ export interface NodeOptions {
   drainFile?: boolean;
 }
 
+/** The shared clock, OVH mock and CARP kernel, and the routers built on them. */
 export interface World {
   strategy: Strategy;
   clock: FakeClock;
@@ -88,6 +92,7 @@ export interface World {
 const PROVIDER_SETTLE_MS = 3000;
 const LOCAL_SETTLE_MS = 300;
 
+/** A world where the failover IP is bound to `boundTo` and the kernel holds `master` as MASTER. */
 export async function makeWorld(options: { strategy: Strategy; boundTo: Router | null; master: Router | null; ovh?: Record<string, unknown> }): Promise<World> {
   const { strategy } = options;
   const clock = new FakeClock();

@@ -3,6 +3,7 @@
 import { expect } from 'vitest';
 import { makeWorld, resource, type Node, type Strategy, type World } from './rig.js';
 
+/** Builds the world and both routers in that state; asserts it, so every scenario starts clean. */
 export async function twoRouters(strategy: Strategy, ovh: Record<string, unknown> = {}): Promise<{ w: World; a: Node; b: Node }> {
   const w = await makeWorld({ strategy, boundTo: 'a', master: 'a', ovh });
   try {
