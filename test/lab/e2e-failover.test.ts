@@ -11,6 +11,9 @@ import { carpDetectionMs, type RouterId } from './plan.js';
 import { startScenario, writesBy, type Scenario } from './scenario-helpers.js';
 import { waitFor } from './wait.js';
 
+/** Bring-up, plus waiting for the machine-wide lab lock while another lab file or the bench runs. */
+const LAB_WAIT_MS = 420_000;
+
 const skip = skipReason('lab e2e failover', netnsUnavailable(), frrUnavailable(), ucarpUnavailable()) !== null;
 
 /** The failover of `history --json` that made `router` MASTER at or after `since`. */
@@ -27,7 +30,7 @@ describe.skipIf(skip)('lab: failover and failback', () => {
     s = await startScenario();
     ping = new PingProbe(s.run.lab);
     ping.start();
-  });
+  }, LAB_WAIT_MS);
   afterAll(() => s?.teardown());
 
   /** Moves MASTER from `from` to `to` with `act`, then checks the data path, OVH and history. */
