@@ -17,6 +17,7 @@ import { buildEngineStatus, ENGINE_COUNTERS, type EngineStatus } from './engine-
 import { closeAll, within } from './lifecycle.js';
 import { collectReadinessHolds } from './readiness.js';
 import { reconcileOnce, type EngineMemory, type RunOutcome } from './reconcile-run.js';
+import { deriveRole } from './role.js';
 import { RunQueue } from './run-queue.js';
 import type { Ticker } from './ticker.js';
 
@@ -92,8 +93,15 @@ export class Engine {
     if (this.started) throw new CarpFailoverError('INTERNAL', 'engine already started');
     this.started = true;
     this.startedAt = this.heartbeatAt = this.deps.clock.now();
-    // Before the first observation: a rebooted router must not lead before it can serve.
-    await this.policy.holdBoot(this.memory.config);
+    // Before the first converge: a rebooted router must not lead before it can serve. A service
+    // restart on the MASTER (same boot) skips it: demoting a working MASTER would only cause a
+    // failover and a failback, which is what a restart must never do.
+    if (await this.restartWhileLeading()) {
+      this.log.warn('restarted while MASTER in the same boot: no boot hold-down, so the restart causes no failover');
+      await this.policy.set('boot', 0);
+    } else {
+      await this.policy.holdBoot(this.memory.config);
+    }
     this.flagsNow = this.readFlags();
     // A persisted drain is re-applied before the node can grab MASTER.
     if (this.flagsNow.drain) await this.policy.set('maintenance', this.memory.config.carp.demotion.maintenance);
@@ -106,6 +114,19 @@ export class Engine {
     }
     if (this.stopped) return;
     this.startTicker();
+  }
+
+  /** A restart (not a reboot) of the service on a node that is MASTER right now. */
+  private async restartWhileLeading(): Promise<boolean> {
+    const { demotion, carp } = this.deps;
+    try {
+      if (!(await demotion.restartedInSameBoot?.())) return false;
+      const vhids = await carp.observe(this.memory.config.carp.vhids, AbortSignal.timeout(this.memory.config.reconcile.timeout_ms));
+      return deriveRole(vhids) === 'MASTER';
+    } catch (error) {
+      this.log.warn({ err: error }, 'cannot tell a restart from a boot: holding the boot demotion');
+      return false;
+    }
   }
 
   /** Lets the run in flight finish (bounded), stops timers, closes resources; demotion untouched. */

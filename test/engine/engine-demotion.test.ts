@@ -16,6 +16,29 @@ describe('Engine demotion: boot hold-down, drain, readiness', () => {
     expect(demotionAtFirstObserve).toBe(240);
   });
 
+  it('skips the boot hold-down when the service restarts on a MASTER in the same boot', async () => {
+    h = makeHarness({ initialRole: 'MASTER' });
+    h.demotion.sameBoot = true;
+    await h.engine.start();
+    expect(h.demotion.history('boot')).toEqual([0]);
+    expect(h.demotion.total).toBe(0);
+    expect(h.engine.status().readiness.holds.map((x) => x.resource)).not.toContain('boot');
+  });
+
+  it('still holds the boot demotion after a reboot, even when the node is already MASTER', async () => {
+    h = makeHarness({ initialRole: 'MASTER' });
+    h.demotion.sameBoot = false;
+    await h.engine.start();
+    expect(h.demotion.calls[0]).toEqual({ reason: 'boot', value: 240 });
+  });
+
+  it('still holds the boot demotion on a restart in the same boot when the node is BACKUP', async () => {
+    h = makeHarness({ initialRole: 'BACKUP' });
+    h.demotion.sameBoot = true;
+    await h.engine.start();
+    expect(h.demotion.calls[0]).toEqual({ reason: 'boot', value: 240 });
+  });
+
   it('releases the boot hold-down only after a clean run with readiness met', async () => {
     h = makeHarness({ initialRole: 'BACKUP' });
     h.ospf.holds = [{ resource: 'ospf:gre0', reason: 'no Full neighbour on gre0 (0 of 1)' }];

@@ -66,7 +66,13 @@ export class FakeDemotion implements Demotion {
   base = 0;
   preempt = true;
   allow = true;
+  /** What restartedInSameBoot() answers; undefined: the method behaves as if absent (a boot). */
+  sameBoot: boolean | undefined = undefined;
   private failures = 0;
+
+  async restartedInSameBoot(): Promise<boolean> {
+    return this.sameBoot ?? false;
+  }
 
   /** The next `times` set() calls fail (a sysctl that refuses). */
   failNext(times = 1): this {

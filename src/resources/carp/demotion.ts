@@ -42,6 +42,7 @@ export class FreeBsdDemotion implements Demotion {
   private readonly store: DemotionStore;
   private record: DemotionRecord | null = null;
   private ready: Promise<void> | null = null;
+  private sameBoot = false;
   private queue: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly options: DemotionOptions) {
@@ -85,6 +86,12 @@ export class FreeBsdDemotion implements Demotion {
     return { total: total ?? null, ours: { ...this.record!.ours }, preempt: preempt == null ? null : preempt !== 0, allow: allow == null ? null : allow !== 0 };
   }
 
+  /** True when a record of this boot (same kern.boottime) was already there: a restart. */
+  async restartedInSameBoot(): Promise<boolean> {
+    await this.serialized(() => this.recover());
+    return this.sameBoot;
+  }
+
   /** The global CARP sysctls; throws when one cannot be read. */
   async sysctls(): Promise<CarpSysctls> {
     const demotion = await this.readInt('net.inet.carp.demotion');
@@ -110,6 +117,7 @@ export class FreeBsdDemotion implements Demotion {
   private async doRecover(): Promise<void> {
     const bootId = await this.bootId();
     const loaded = await this.store.load();
+    this.sameBoot = loaded !== null && loaded.bootId === bootId;
     if (loaded === null || loaded.bootId !== bootId) {
       if (loaded !== null) this.options.log?.info({ previousBoot: loaded.bootId, bootId, ours: loaded.ours }, 'new boot: the kernel demotion counter was reset, forgetting our old contributions');
       await this.save({ version: 1, bootId, ours: noContributions(), pending: null });

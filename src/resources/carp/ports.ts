@@ -33,4 +33,9 @@ export interface Demotion {
   snapshot(): Promise<DemotionSnapshot>;
   /** Reads the global sysctls. */
   sysctls(): Promise<CarpSysctls>;
+  /**
+   * True when this service already ran earlier in the current boot (a restart, not a reboot).
+   * Optional: without it every start is treated as a boot.
+   */
+  restartedInSameBoot?(): Promise<boolean>;
 }

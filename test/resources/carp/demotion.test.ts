@@ -28,6 +28,16 @@ function demotion(kernel: FakeKernel, crashAt?: (point: DemotionCrashPoint) => b
 }
 
 describe('FreeBsdDemotion', () => {
+  it('tells a service restart in the same boot from a first start and from a reboot', async () => {
+    const kernel = new FakeKernel();
+    expect(await demotion(kernel).instance.restartedInSameBoot()).toBe(false);
+    // The first instance left its record; a second one in the same boot is a restart.
+    expect(await demotion(kernel).instance.restartedInSameBoot()).toBe(true);
+    kernel.reboot();
+    expect(await demotion(kernel).instance.restartedInSameBoot()).toBe(false);
+    expect(await demotion(kernel).instance.restartedInSameBoot()).toBe(true);
+  });
+
   it('boot then ready removes exactly the boot contribution and leaves others alone', async () => {
     const kernel = new FakeKernel();
     kernel.demotion = 240; // the kernel's own ifdown demotion (carp_ifdown_adj)
