@@ -105,13 +105,17 @@ export class FailoverIpResource implements Resource<FailoverIpDesired, FailoverI
     const now = this.clock.now();
     const hold = this.gate.notBefore();
     const paused = this.client.authPausedUntil();
+    // Contested and the re-claim hold belong to a mastership: once it has ended (no MASTER run
+    // within the gap) they would only be dropped at the next one, and a BACKUP must not keep
+    // reporting (and alerting on) a split brain that has healed.
+    const mastership = this.lastMasterCallAt !== null && now - this.lastMasterCallAt <= this.mastershipGapMs;
     return {
       strategy: this.strategy.name,
       binding: this.cache ? { ...this.cache.binding } : null,
       bindingReadAt: this.cache ? iso(this.cache.readAtMs) : null,
       taskInFlight: this.task ? { ...this.task.view, ageMs: now - this.task.firstSeenMs } : null,
-      contested: this.gate.contested,
-      reclaimNotBefore: hold !== null && hold > now ? iso(hold) : null,
+      contested: mastership && this.gate.contested,
+      reclaimNotBefore: mastership && hold !== null && hold > now ? iso(hold) : null,
       lastClaimAt: this.lastClaimAt === null ? null : iso(this.lastClaimAt),
       authPausedUntil: paused === null ? null : iso(paused),
       calls: this.client.calls(),
