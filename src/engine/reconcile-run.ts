@@ -141,7 +141,11 @@ export async function reconcileOnce(memory: EngineMemory, ports: RunPorts, flags
   }
   for (const resource of resources) {
     if (visited.has(resource.id)) continue;
-    // Kinds absent from this role's order (OVH while not MASTER): never touched.
+    // Kinds absent from this role's order (OVH while not MASTER): never touched. Still told the
+    // role (they answer undefined), so that a mastership that ends and starts again between two
+    // of their calls is seen as a new one (the OVH resource then re-reads the binding, instead of
+    // trusting a cached "ours" the peer may have taken meanwhile).
+    resource.desired(target);
     const state = stateOf(memory, resource.id);
     state.desired = null;
     state.inSync = null;
