@@ -1,0 +1,65 @@
+// The lab bench's table rows: per architecture and task time the median outage and its
+// breakdown, the per-event script as the service's baseline, and the acceptance check of issue 8
+// ("the outage with a 0-second OVH task is within 1 second of CARP's own detection time").
+import { carpDetectionMs } from '../test/lab/plan.js';
+import { median, type Sample } from './lab-measure.js';
+import type { BenchRow } from './types.js';
+
+export interface ModeResult {
+  architecture: 'service' | 'per-event script';
+  taskMs: number;
+  samples: Sample[];
+}
+
+const STEPS: Array<[keyof Sample, string]> = [
+  ['carpSwitch', 'CARP switch (b MASTER)'],
+  ['tunnelUp', 'tunnel up on b'],
+  ['ospfCost', 'OSPF cost lowered on b'],
+  ['ovhClaim', 'OVH claim received by the mock'],
+  ['taskDone', 'OVH task done (IPFO routed to b)'],
+  ['firstReply', 'first ping reply through b'],
+];
+
+function taskLabel(taskMs: number): string {
+  return taskMs === 0 ? 'OVH task 0 s' : `OVH task ${taskMs / 1000} s (a real move takes ~1 min, docs/ovh.md; compressed)`;
+}
+
+function label(m: ModeResult): string {
+  return `${m.architecture}, ${taskLabel(m.taskMs)}`;
+}
+
+const of = (m: ModeResult, key: keyof Sample) => median(m.samples.map((s) => s[key]));
+
+export function labRows(modes: ModeResult[], advskew: number, advbaseS: number, runs: number): BenchRow[] {
+  const rows: BenchRow[] = [];
+  const find = (architecture: ModeResult['architecture'], taskMs: number) => modes.find((m) => m.architecture === architecture && m.taskMs === taskMs);
+  for (const m of modes) {
+    const outage = of(m, 'firstReply');
+    if (outage === null) continue;
+    const row: BenchRow = { metric: `outage, MASTER loss → first ping reply through b: ${label(m)}, median of ${runs}`, value: outage, unit: 'ms' };
+    const script = m.architecture === 'service' ? find('per-event script', m.taskMs) : undefined;
+    const baseline = script ? of(script, 'firstReply') : null;
+    if (baseline !== null) {
+      row.baseline = baseline;
+      row.ratio = baseline / outage;
+    }
+    rows.push(row);
+    for (const [key, name] of STEPS) {
+      const value = of(m, key);
+      if (value !== null && key !== 'firstReply') rows.push({ metric: `  breakdown (${label(m)}): ${name}, +ms after MASTER loss`, value, unit: 'ms' });
+    }
+    const gap = of(m, 'longestGap');
+    if (gap !== null) rows.push({ metric: `  longest gap between ping replies (${label(m)})`, value: gap, unit: 'ms' });
+  }
+  const detection = carpDetectionMs(advskew);
+  const switchMs = median(modes.flatMap((m) => m.samples.map((s) => s.carpSwitch)));
+  rows.push({ metric: `CARP's own detection time, 3 × advbase + advskew/256 (advbase ${advbaseS} s, b's advskew ${advskew})`, value: detection, unit: 'ms' });
+  if (switchMs !== null) rows.push({ metric: `CARP switch measured (ucarp on b becomes MASTER), median of all ${modes.length * runs} failovers`, value: switchMs, unit: 'ms' });
+  const service0 = find('service', 0);
+  const outage0 = service0 ? of(service0, 'firstReply') : null;
+  if (outage0 !== null) {
+    rows.push({ metric: 'acceptance: service outage (OVH task 0 s) − CARP detection time, must be ≤ 1000', value: outage0 - detection, unit: 'ms' });
+    if (switchMs !== null) rows.push({ metric: 'service outage (OVH task 0 s) − measured CARP switch (the service, OVH and routing share)', value: outage0 - switchMs, unit: 'ms' });
+  }
+  return rows;
+}
