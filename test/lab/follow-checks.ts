@@ -142,3 +142,14 @@ export function printTimeline(s: Scenario, title: string, t0: number, until = In
   for (const id of ROUTER_IDS) s.timeline.collectServiceLog(id, s.services[id].logFile);
   console.log(`\n${title} (t=0 at ${new Date(t0).toISOString()}):\n${s.timeline.render(t0, until).join('\n')}`);
 }
+
+/** How long after `router` became CARP MASTER (at or after `since`) its first OVH write came. */
+export function claimLagMs(s: Scenario, router: RouterId, since: number): number | null {
+  const master = carpEvents(s.run.eventsFile).find((e) => e.at >= since && e.router === router && e.state === 'MASTER');
+  const ak = s.ovh.endpoints[router].applicationKey;
+  const write = s.ovh.mock.writes().find((w) => w.at >= since && w.caller?.startsWith(`${ak}/`));
+  return master && write ? write.at - master.at : null;
+}
+
+/** The new MASTER claims within this of its CARP switch: the lab's provider settle is 200 ms. */
+export const CLAIM_LAG_MAX_MS = 3000;
