@@ -11,6 +11,8 @@ import { ipfoRoute } from './topology.js';
 import { masterOf } from './up.js';
 import { waitFor } from './wait.js';
 
+/** Bring-up, plus waiting for the machine-wide lab lock while another lab file or the bench runs. */
+const LAB_WAIT_MS = 420_000;
 const skip = skipReason('lab e2e: crash during an OVH claim', netnsUnavailable(), frrUnavailable(), ucarpUnavailable()) !== null;
 
 /** Long enough that the restarted service (node start, boot hold-down, a ucarp restart for the
@@ -22,7 +24,7 @@ describe.skipIf(skip)('lab e2e: kill -9 of the MASTER service mid-claim', () => 
 
   beforeAll(async () => {
     scenario = await startScenario();
-  });
+  }, LAB_WAIT_MS);
 
   afterAll(() => {
     scenario?.teardown();

@@ -14,6 +14,8 @@ import { ipfoRoute } from './topology.js';
 import { masterOf } from './up.js';
 import { waitFor } from './wait.js';
 
+/** Bring-up, plus waiting for the machine-wide lab lock while another lab file or the bench runs. */
+const LAB_WAIT_MS = 420_000;
 const skip = skipReason('lab e2e: OVH faults during a failover', netnsUnavailable(), frrUnavailable(), ucarpUnavailable()) !== null;
 
 // The lab's defaults with a short OVH client timeout (for the slow answers), a short stuck-task
@@ -46,7 +48,7 @@ describe.skipIf(skip)('lab e2e: OVH faults during a failover', () => {
 
   beforeAll(async () => {
     scenario = await startScenario({ overrides: OVERRIDES });
-  });
+  }, LAB_WAIT_MS);
 
   afterAll(() => {
     scenario?.teardown();
