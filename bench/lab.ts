@@ -98,7 +98,7 @@ async function measureAll(run: LabRun): Promise<ModeResult[]> {
   const services = {} as Record<RouterId, LabService>;
   for (const id of ROUTER_IDS) services[id] = await startService(run.lab, run.routers[id], ovh.endpoints[id], 10_000, { ovh: { task_poll_ms: TASK_POLL_MS } });
   const serviceCycle: Cycle = {
-    run, timeline, ping,
+    run, timeline, ping, ovh,
     logs: { ra: services.ra.logFile, rb: services.rb.logFile },
     settled: (master) => waitFor(`services settled with ${master} MASTER`, 60_000, () => dataPathFollows(ovh, master) && servicesSettled(Object.values(services)), 250).then(() => undefined),
   };
@@ -110,7 +110,7 @@ async function measureAll(run: LabRun): Promise<ModeResult[]> {
   for (const s of Object.values(services)) await s.stop();
   const logs = installPerEvent(run.lab.dir, run.routers, ovh.endpoints, TASK_POLL_MS);
   const scriptCycle: Cycle = {
-    run, timeline, ping, logs,
+    run, timeline, ping, ovh, logs,
     settled: async (master, since) => {
       const failed = await waitFor(`per-event handlers done with ${master} MASTER`, 60_000, () => {
         const failure = ROUTER_IDS.flatMap((id) => readLog(logs[id], since)).find((l) => l.msg === 'event failed');
