@@ -1,0 +1,55 @@
+// The lab bench's pure parts: medians, the table rows (baseline, ratio, the acceptance check) and
+// the per-event script compiled against dist/ (so its processes start as the service does).
+import { describe, expect, it } from 'vitest';
+import { median, type Sample } from '../../bench/lab-measure.js';
+import { compilePerEventScript } from '../../bench/lab-per-event.js';
+import { labRows, type ModeResult } from '../../bench/lab-rows.js';
+
+function sample(firstReply: number, carpSwitch: number | null = 3400): Sample {
+  return { carpSwitch, tunnelUp: carpSwitch === null ? null : carpSwitch + 200, ospfCost: null, ovhClaim: 3700, taskDone: 3710, firstReply, longestGap: firstReply - 300 };
+}
+
+describe('median', () => {
+  it('takes the middle value, the mean of the middle two, and skips missing steps', () => {
+    expect(median([5, 1, 3])).toBe(3);
+    expect(median([4, 1, 3, 2])).toBe(2.5);
+    expect(median([null, 7, null])).toBe(7);
+    expect(median([null])).toBeNull();
+  });
+});
+
+describe('labRows', () => {
+  const modes: ModeResult[] = [
+    { architecture: 'service', taskMs: 0, samples: [sample(3900), sample(4000), sample(4100)] },
+    { architecture: 'per-event script', taskMs: 0, samples: [sample(4400), sample(4500), sample(4600)] },
+  ];
+  const rows = labRows(modes, 100, 1, 3);
+  const row = (text: string) => rows.find((r) => r.metric.includes(text));
+
+  it('gives the service outage with the per-event script as its baseline and the ratio', () => {
+    const outage = rows.find((r) => r.metric.startsWith('outage') && r.metric.includes('service,'));
+    expect(outage).toMatchObject({ value: 4000, baseline: 4500, unit: 'ms' });
+    expect(outage!.ratio).toBeCloseTo(4500 / 4000);
+  });
+
+  it('checks the acceptance item against 3 × advbase + advskew/256', () => {
+    expect(row("CARP's own detection")!.value).toBeCloseTo(3000 + 100_000 / 256);
+    expect(row('acceptance')!.value).toBeCloseTo(4000 - (3000 + 100_000 / 256));
+    expect(row('measured CARP switch (the service')!.value).toBe(4000 - 3400);
+  });
+
+  it('leaves out a step no run saw instead of reporting zero', () => {
+    expect(rows.some((r) => r.metric.includes('OSPF cost lowered'))).toBe(false);
+    expect(rows.filter((r) => r.metric.includes('tunnel up on b'))).toHaveLength(2);
+  });
+});
+
+describe('compilePerEventScript', () => {
+  it('imports the built modules (dist/), none of src/, and keeps the handler', () => {
+    const js = compilePerEventScript();
+    expect(js).not.toMatch(/from '\.\.\//);
+    expect(js).toMatch(/from 'file:\/\/[^']*\/dist\/ovh\/client\.js'/);
+    expect(js).toContain("'event done'");
+    expect(js).not.toContain('interface PerEventConfig');
+  });
+});
