@@ -5,7 +5,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { frrUnavailable, netnsUnavailable, skipReason, ucarpUnavailable } from '../support/env.js';
-import { COST, carpEvents, cli, printTimeline, waitFollows } from './follow-checks.js';
+import { CLAIM_LAG_MAX_MS, COST, carpEvents, claimLagMs, cli, printTimeline, waitFollows } from './follow-checks.js';
 import { PingProbe, firstReplyFrom, longestGap } from './ping.js';
 import { ipfoBinding, moveRequests, ospfCost, startScenario, tunnelUp, writesBy, type Scenario } from './scenario-helpers.js';
 import { statusReport } from './services.js';
@@ -65,6 +65,12 @@ describe.skipIf(skip)('lab: drain with confirmation, OS update, undrain', () => 
     expect(reply).toBeDefined();
     console.log(`drain: longest ping gap ${longestGap(ping.replies, t0)?.gapMs ?? 0} ms; first reply through rb at +${reply!.at - t0} ms`);
     expect(writesBy(lab.ovh, 'ra', t0)).toEqual([]);
+    // b claimed right after its CARP switch (it was briefly MASTER at boot: its cached binding
+    // from then must not be trusted, see src/engine/reconcile-run.ts).
+    const lag = claimLagMs(lab, 'rb', t0);
+    console.log(`drain: rb claimed the IPFO ${lag} ms after its CARP switch`);
+    expect(lag).not.toBeNull();
+    expect(lag!).toBeLessThan(CLAIM_LAG_MAX_MS);
   }, 120_000);
 
   it('during the OS update (a\'s service and CARP stopped) b keeps serving and nothing moves at OVH', async () => {

@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Timeline as HistoryTimeline } from '../../src/status/model.js';
 import { frrUnavailable, netnsUnavailable, skipReason, ucarpUnavailable } from '../support/env.js';
-import { cli, printTimeline, waitFollows, type CliResult } from './follow-checks.js';
+import { CLAIM_LAG_MAX_MS, claimLagMs, cli, printTimeline, waitFollows, type CliResult } from './follow-checks.js';
 import { PingProbe, firstReplyFrom, longestGap } from './ping.js';
 import { carpDetectionMs, type RouterId } from './plan.js';
 import { startScenario, writesBy, type Scenario } from './scenario-helpers.js';
@@ -60,6 +60,11 @@ describe.skipIf(skip)('lab: failover and failback', () => {
     const claims = writesBy(lab.ovh, to, t0);
     expect(claims.map((w) => `${w.method} ${w.route} ${w.status}`)).toEqual(['POST /ip/{ip}/move 200']);
     expect(writesBy(lab.ovh, from, t0)).toEqual([]);
+    // Claimed promptly after the CARP switch, not after a verify period (a stale cached binding).
+    const lag = claimLagMs(lab, to, t0);
+    console.log(`${name}: ${to} claimed the IPFO ${lag} ms after its CARP switch`);
+    expect(lag).not.toBeNull();
+    expect(lag!).toBeLessThan(CLAIM_LAG_MAX_MS);
 
     // `history` on the new MASTER: this transition, with a step for every resource, at offsets.
     const json = await cli(lab.services[to], ['history', '--json']);

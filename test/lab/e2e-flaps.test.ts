@@ -45,7 +45,9 @@ describe.skipIf(skip)('lab: flap storm', () => {
 
     for (let i = 1; i <= FLAPS; i++) {
       for (const id of ROUTER_IDS) await lab.run.routers[id].ucarp.settled();
-      const master = masterOf(lab.run.routers)?.plan.id ?? null;
+      // Flap the MASTER: give an election under way (a ucarp restart leaves none for ~3 s) a
+      // moment to finish, but not forever, since both may be stopped or demoted.
+      const master = (await waitFor('a MASTER', 2000, () => masterOf(lab.run.routers)).catch(() => undefined))?.plan.id ?? null;
       const restorable = [...[...stopped].map((id) => ['start', id] as const), ...[...demoted].map((id) => ['undemote', id] as const)];
       // Between two MASTERs (a vhid with none for a moment), flap either router.
       const target: RouterId = master ?? (random() < 0.5 ? 'ra' : 'rb');
