@@ -35,7 +35,12 @@ describe('labRows', () => {
   it('checks the acceptance item against 3 × advbase + advskew/256', () => {
     expect(row("CARP's own detection")!.value).toBeCloseTo(3000 + 100_000 / 256);
     expect(row('acceptance')!.value).toBeCloseTo(4000 - (3000 + 100_000 / 256));
-    expect(row('measured CARP switch (the service')!.value).toBe(4000 - 3400);
+    expect(row("the same run's measured CARP switch")!.value).toBe(4000 - 3400);
+  });
+
+  it('gives what follows the CARP switch run by run, with the per-event script as baseline', () => {
+    const share = rows.find((r) => r.metric.includes('first ping reply − CARP switch') && r.metric.includes('service,'));
+    expect(share).toMatchObject({ value: 600, baseline: 1100 });
   });
 
   it('leaves out a step no run saw instead of reporting zero', () => {
