@@ -9,6 +9,7 @@ import type { LabOvh } from '../test/lab/ovh.js';
 import type { RouterId } from '../test/lab/plan.js';
 import type { Timeline } from '../test/lab/timeline.js';
 import type { LabRun } from '../test/lab/up.js';
+import { requestsBy } from '../test/lab/scenario-helpers.js';
 import { waitFor } from '../test/lab/wait.js';
 import { COSTS, readLog } from './lab-per-event.js';
 
@@ -23,6 +24,8 @@ export interface Sample {
   firstReply: number;
   /** The longest gap between two ping replies (the same outage seen from the other side). */
   longestGap: number | null;
+  /** OVH API requests made with b's credentials from MASTER loss until settled. */
+  ovhCalls: number;
 }
 
 export interface Cycle {
@@ -64,6 +67,7 @@ export async function failoverOnce(c: Cycle): Promise<Sample> {
     taskDone: after(events.find((e) => e.kind === 'ovh' && e.text.startsWith('OVH task done') && e.text.endsWith(`(${TO})`))?.at),
     firstReply: reply.at - t0,
     longestGap: longestGap(ping.replies, t0)?.gapMs ?? null,
+    ovhCalls: requestsBy(c.ovh, TO, t0).length,
   };
   // The failback is not measured: its move task takes 0 s, so the runs take CARP's time only.
   const durations = c.ovh.mock.state.durations;

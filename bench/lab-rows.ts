@@ -32,36 +32,29 @@ const of = (m: ModeResult, key: keyof Sample) => median(m.samples.map((s) => s[k
 /** Median over runs of (first reply − CARP switch): what follows CARP's detection, run by run. */
 const afterSwitch = (m: ModeResult) => median(m.samples.map((s) => (s.carpSwitch === null ? null : s.firstReply - s.carpSwitch)));
 
+/** A row whose baseline is the per-event script's value of the same measure (ratio = baseline / value). */
+function row(metric: string, value: number, unit: string, baseline: number | null): BenchRow {
+  return baseline === null ? { metric, value, unit } : { metric, value, unit, baseline, ratio: baseline / value };
+}
+
 export function labRows(modes: ModeResult[], advskew: number, advbaseS: number, runs: number): BenchRow[] {
   const rows: BenchRow[] = [];
   const find = (architecture: ModeResult['architecture'], taskMs: number) => modes.find((m) => m.architecture === architecture && m.taskMs === taskMs);
   for (const m of modes) {
-    const outage = of(m, 'firstReply');
-    if (outage === null) continue;
-    const row: BenchRow = { metric: `outage, MASTER loss → first ping reply through b: ${label(m)}, median of ${runs}`, value: outage, unit: 'ms' };
     const script = m.architecture === 'service' ? find('per-event script', m.taskMs) : undefined;
-    const baseline = script ? of(script, 'firstReply') : null;
-    if (baseline !== null) {
-      row.baseline = baseline;
-      row.ratio = baseline / outage;
+    const measures: Array<[string, string, (x: ModeResult) => number | null]> = [
+      [`outage, MASTER loss → first ping reply through b: ${label(m)}, median of ${runs}`, 'ms', (x) => of(x, 'firstReply')],
+      ...STEPS.filter(([key]) => key !== 'firstReply').map(([key, name]): [string, string, (x: ModeResult) => number | null] => [`  breakdown (${label(m)}): ${name}, +ms after MASTER loss`, 'ms', (x) => of(x, key)]),
+      [`  first ping reply − CARP switch, per run (${label(m)}): the handler's, OVH's and routing's share`, 'ms', afterSwitch],
+      [`  OVH API calls by b per failover (${label(m)})`, 'calls', (x) => of(x, 'ovhCalls')],
+      [`  longest gap between ping replies (${label(m)})`, 'ms', (x) => of(x, 'longestGap')],
+    ];
+    for (const [metric, unit, measure] of measures) {
+      const value = measure(m);
+      // Only the outage, the share after the switch and the calls compare across architectures.
+      const compared = !metric.includes('breakdown') && !metric.includes('longest gap');
+      if (value !== null) rows.push(row(metric, value, unit, script && compared ? measure(script) : null));
     }
-    rows.push(row);
-    for (const [key, name] of STEPS) {
-      const value = of(m, key);
-      if (value !== null && key !== 'firstReply') rows.push({ metric: `  breakdown (${label(m)}): ${name}, +ms after MASTER loss`, value, unit: 'ms' });
-    }
-    const share = afterSwitch(m);
-    if (share !== null) {
-      const row: BenchRow = { metric: `  first ping reply − CARP switch, per run (${label(m)}): the handler's, OVH's and routing's share`, value: share, unit: 'ms' };
-      const baseline = script ? afterSwitch(script) : null;
-      if (baseline !== null) {
-        row.baseline = baseline;
-        row.ratio = baseline / share;
-      }
-      rows.push(row);
-    }
-    const gap = of(m, 'longestGap');
-    if (gap !== null) rows.push({ metric: `  longest gap between ping replies (${label(m)})`, value: gap, unit: 'ms' });
   }
   const detection = carpDetectionMs(advskew);
   const switchMs = median(modes.flatMap((m) => m.samples.map((s) => s.carpSwitch)));

@@ -6,7 +6,7 @@ import { compilePerEventScript } from '../../bench/lab-per-event.js';
 import { labRows, type ModeResult } from '../../bench/lab-rows.js';
 
 function sample(firstReply: number, carpSwitch: number | null = 3400): Sample {
-  return { carpSwitch, tunnelUp: carpSwitch === null ? null : carpSwitch + 200, ospfCost: null, ovhClaim: 3700, taskDone: 3710, firstReply, longestGap: firstReply - 300 };
+  return { carpSwitch, tunnelUp: carpSwitch === null ? null : carpSwitch + 200, ospfCost: null, ovhClaim: 3700, taskDone: 3710, firstReply, longestGap: firstReply - 300, ovhCalls: 7 };
 }
 
 describe('median', () => {
