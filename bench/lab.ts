@@ -56,9 +56,11 @@ export async function runLabBench(): Promise<BenchResult[]> {
   if (blocked) throw new Error(`lab bench cannot run: ${blocked}`);
   const started = Date.now();
   const run = await startLab({ eventHook: true, log });
+  const up = Date.now();
   try {
     const modes = await measureAll(run);
-    log(`done in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+    const s = (ms: number) => `${(ms / 1000).toFixed(0)} s`;
+    log(`done in ${s(Date.now() - started)}: ${s(up - started)} waiting for the lab lock and bringing the lab up, ${s(Date.now() - up)} measuring`);
     return [{ name: 'lab', rows: labRows(modes, run.routers.rb.ucarp.advskew, ADVBASE, RUNS) }];
   } catch (error) {
     diagnose(run);
