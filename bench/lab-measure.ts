@@ -28,6 +28,7 @@ export interface Sample {
   ovhCalls: number;
 }
 
+/** What failoverOnce needs of the lab, and how each architecture tells it has settled. */
 export interface Cycle {
   run: LabRun;
   timeline: Timeline;

@@ -69,6 +69,7 @@ export function installPerEvent(labDir: string, routers: Record<RouterId, LabRou
   return logs;
 }
 
+/** One parsed log line: its time, message and all fields. */
 export interface LogEntry {
   at: number;
   msg: string;

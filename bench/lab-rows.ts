@@ -5,6 +5,7 @@ import { carpDetectionMs } from '../test/lab/plan.js';
 import { median, type Sample } from './lab-measure.js';
 import type { BenchRow } from './types.js';
 
+/** The samples of one architecture at one task time. */
 export interface ModeResult {
   architecture: 'service' | 'per-event script';
   taskMs: number;
@@ -37,6 +38,7 @@ function row(metric: string, value: number, unit: string, baseline: number | nul
   return baseline === null ? { metric, value, unit } : { metric, value, unit, baseline, ratio: baseline / value };
 }
 
+/** The table rows; advskew and advbase give CARP's detection time for the acceptance rows. */
 export function labRows(modes: ModeResult[], advskew: number, advbaseS: number, runs: number): BenchRow[] {
   const rows: BenchRow[] = [];
   const find = (architecture: ModeResult['architecture'], taskMs: number) => modes.find((m) => m.architecture === architecture && m.taskMs === taskMs);

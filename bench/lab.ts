@@ -51,6 +51,7 @@ function dataPathFollows(ovh: LabOvh, master: RouterId): boolean {
   return ipfoBinding(ovh) === master && !ovh.mock.state.pendingTaskFor(`${IPFO}/32`) && tunnelUp(master) && !tunnelUp(other(master));
 }
 
+/** The bench run by bench/run.ts: one lab, both architectures, both task times, one table. */
 export async function runLabBench(): Promise<BenchResult[]> {
   const blocked = labBenchUnavailable();
   if (blocked) throw new Error(`lab bench cannot run: ${blocked}`);
