@@ -163,3 +163,42 @@ export function serviceLog(service: LabService, since = 0): Array<Record<string,
   }
   return out;
 }
+
+/** Why servicesSettled() is false (for a timeout message), or null when it holds. */
+export function unsettledReason(services: readonly LabService[]): string | null {
+  const reasons: string[] = [];
+  for (const service of services) {
+    const report = statusReport(service);
+    const node = service.router.plan.node;
+    if (report === null) {
+      reasons.push(`${node}: no status`);
+      continue;
+    }
+    if (!report.readiness.ready) reasons.push(`${node}: not ready`);
+    if (report.demotion.total !== 0) reasons.push(`${node}: demotion ${report.demotion.total}`);
+    for (const res of report.resources) {
+      if (res.inSync !== true && res.desired != null) reasons.push(`${node}: ${res.id} ${res.inSync === false ? 'out of sync' : 'unknown'}${res.waiting ? ` (${res.waiting})` : ''}${res.lastError ? ` ${res.lastError.code}` : ''}`);
+    }
+    reasons.push(`${node}: ${report.role}`);
+  }
+  return servicesSettled(services) ? null : reasons.join('; ');
+}
+
+/** Waits until servicesSettled(); resolves with the reasons it was not, each with when it began
+ *  (ms from the call), and throws with them on timeout: where a slow convergence spent its time. */
+export async function waitSettled(services: readonly LabService[], timeoutMs: number, extra: () => boolean = () => true): Promise<string[]> {
+  const start = Date.now();
+  const seen: string[] = [];
+  let last: string | null = '';
+  try {
+    await waitFor('both services settled', timeoutMs, () => {
+      const reason = unsettledReason(services) ?? (extra() ? null : 'condition not met');
+      if (reason !== last && reason !== null) seen.push(`+${Date.now() - start} ms ${reason}`);
+      last = reason;
+      return reason === null;
+    }, 250);
+  } catch (error) {
+    throw new Error(`${(error as Error).message}; on the way:\n${seen.join('\n')}`);
+  }
+  return seen;
+}
