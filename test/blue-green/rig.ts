@@ -10,37 +10,24 @@ import type { Config } from '../../src/config/schema.js';
 import type { ServiceApi } from '../../src/control/service-api.js';
 import { Engine } from '../../src/engine/engine.js';
 import { FlagStore } from '../../src/flags/store.js';
-import { OvhClient, type CallOptions, type HttpMethod } from '../../src/ovh/client.js';
 import { createFailoverIpResources } from '../../src/resources/failover-ip/index.js';
 import { GreResource } from '../../src/resources/gre/gre-resource.js';
 import { createOspfResources } from '../../src/resources/ospf/resource.js';
 import { createServiceApi } from '../../src/service.js';
 import { Journal, JOURNAL_FILE } from '../../src/status/journal.js';
 import type { StatusReport } from '../../src/status/model.js';
-import { FakeClock, flush } from '../fakes/clock.js';
+import { FakeClock } from '../fakes/clock.js';
 import { captureLogger, type CapturedLogger } from '../fakes/logger.js';
 import { FakeTicker } from '../fakes/ticker.js';
 import { IP, KEYS, legacyCredentials, moveWorld, routerConfig, SERVER_A, SERVER_B, vmacWorld, VMAC_A, VMAC_B } from '../ovh-mock/fixtures.js';
 import { startOvhMock, type MockRequest, type OvhMock } from '../ovh-mock/server.js';
+import { CountingClient, settleOvhCalls } from '../support/ovh-inflight.js';
 import { routerHost, COST, IFCONFIG, TUNNEL, VTYSH, type RouterHost, type RouterHostState } from './host.js';
 import { CarpKernel, type KernelDemotion, type Router } from './kernel.js';
 import type { FakeCarp } from '../fakes/carp.js';
 
 /** The two OVH strategies: a vMAC on one hypervisor, or a move between dedicated servers. */
 export type Strategy = 'vmac' | 'move';
-
-/** Counts OVH calls in flight, so the driver waits for real HTTP before moving fake time on. */
-class CountingClient extends OvhClient {
-  inflight = 0;
-  override async call<T>(method: HttpMethod, path: string, options?: CallOptions): Promise<T> {
-    this.inflight++;
-    try {
-      return await super.call<T>(method, path, options);
-    } finally {
-      this.inflight--;
-    }
-  }
-}
 
 /** One router as its daemon would hold it, plus the fakes the test reads. */
 export interface Node {
@@ -106,16 +93,8 @@ export async function makeWorld(options: { strategy: Strategy; boundTo: Router |
   const nodes: Node[] = [];
   const callerOf = (caller: string | null): Router | null => (caller?.startsWith(KEYS.a.applicationKey) ? 'a' : caller?.startsWith(KEYS.b.applicationKey) ? 'b' : null);
 
-  const settle = async () => {
-    for (let i = 0; i < 2000; i++) {
-      await flush(2);
-      if (nodes.every((n) => n.client.inflight === 0)) {
-        await flush(4);
-        if (nodes.every((n) => n.client.inflight === 0)) return;
-      } else await new Promise((resolve) => setTimeout(resolve, 1));
-    }
-    throw new Error('OVH calls did not settle');
-  };
+  // The driver waits for real HTTP before moving fake time on.
+  const settle = () => settleOvhCalls(() => nodes.map((n) => n.client));
 
   const world: World = {
     strategy,

@@ -8,28 +8,15 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Engine } from '../../../src/engine/engine.js';
-import { OvhClient, type CallOptions, type HttpMethod } from '../../../src/ovh/client.js';
 import { FailoverIpResource } from '../../../src/resources/failover-ip/resource.js';
 import { Journal } from '../../../src/status/journal.js';
 import { FakeCarp, FakeDemotion } from '../../fakes/carp.js';
-import { FakeClock, flush } from '../../fakes/clock.js';
+import { FakeClock } from '../../fakes/clock.js';
 import { captureLogger } from '../../fakes/logger.js';
 import { FakeTicker } from '../../fakes/ticker.js';
 import { IP, KEYS, legacyCredentials, moveWorld, routerConfig, SERVER_A, SERVER_B, vmacWorld, VMAC_A, VMAC_B, type Router } from '../../ovh-mock/fixtures.js';
 import { startOvhMock } from '../../ovh-mock/server.js';
-
-/** Counts calls in flight so the driver can wait until every run has settled. */
-class CountingClient extends OvhClient {
-  inflight = 0;
-  override async call<T>(method: HttpMethod, path: string, options?: CallOptions): Promise<T> {
-    this.inflight++;
-    try {
-      return await super.call<T>(method, path, options);
-    } finally {
-      this.inflight--;
-    }
-  }
-}
+import { CountingClient, settleOvhCalls } from '../../support/ovh-inflight.js';
 
 interface Segment {
   master: Router | null;
@@ -90,16 +77,8 @@ async function simulate(s: Scenario): Promise<void> {
     const engine = new Engine({ config, clock, log: logger.log, carp: carps[router], demotion: new FakeDemotion(), resources: [resource], journal, flags: () => ({ drain: false, freeze: false }), ticker: new FakeTicker(clock), random: () => 0.5 });
     return { router, engine, client, journal };
   });
-  const quiesce = async () => {
-    for (let i = 0; i < 1000; i++) {
-      await flush(2);
-      if (nodes.every((n) => n.client.inflight === 0)) {
-        await flush(3);
-        if (nodes.every((n) => n.client.inflight === 0)) return;
-      } else await new Promise((r) => setTimeout(r, 1));
-    }
-    throw new Error('runs did not settle');
-  };
+  // Waits until every run has settled (no OVH call in flight) before fake time moves on.
+  const quiesce = () => settleOvhCalls(() => nodes.map((n) => n.client), { maxRounds: 1000, confirmTurns: 3 });
   const advance = async (ms: number) => {
     for (let left = ms; left > 0; left -= 5000) {
       await clock.advance(Math.min(5000, left));
