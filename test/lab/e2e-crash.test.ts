@@ -2,17 +2,16 @@
 // becomes MASTER, its service POSTs the move, and is SIGKILLed while the mock's task is still
 // running; restarted, it must find the pending task and wait for it instead of stacking a second
 // move: exactly one write for that claim in the mock's log, and the IPFO ends bound to B.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { frrUnavailable, netnsUnavailable, skipReason, ucarpUnavailable } from '../support/env.js';
+import { scenarioForFile } from './follow-checks.js';
 import { IPFO, ROUTERS } from './plan.js';
-import { ipfoBinding, localResourcesFollow, moveRequests, ovhResource, requestsBy, serviceLog, startScenario, waitSettled, writesBy, type Scenario } from './scenario-helpers.js';
+import { ipfoBinding, localResourcesFollow, moveRequests, ovhResource, requestsBy, serviceLog, waitSettled, writesBy } from './scenario-helpers.js';
 import { statusReport } from './services.js';
 import { ipfoRoute } from './topology.js';
 import { masterOf } from './up.js';
 import { waitFor } from './wait.js';
 
-/** Bring-up, plus waiting for the machine-wide lab lock while another lab file or the bench runs. */
-const LAB_WAIT_MS = 420_000;
 const skip = skipReason('lab e2e: crash during an OVH claim', netnsUnavailable(), frrUnavailable(), ucarpUnavailable()) !== null;
 
 /** Long enough that the restarted service (node start, boot hold-down, a ucarp restart for the
@@ -23,18 +22,10 @@ const TASK_MS = 12_000;
 const OVERRIDES = { ovh: { task_poll_ms: 1000 } };
 
 describe.skipIf(skip)('lab e2e: kill -9 of the MASTER service mid-claim', () => {
-  let scenario: Scenario | undefined;
-
-  beforeAll(async () => {
-    scenario = await startScenario({ overrides: OVERRIDES });
-  }, LAB_WAIT_MS);
-
-  afterAll(() => {
-    scenario?.teardown();
-  });
+  const scenario = scenarioForFile({ overrides: OVERRIDES });
 
   it('restarted, finds the pending move and waits for it: one write, IPFO bound to the new MASTER', async () => {
-    const s = scenario!;
+    const s = scenario();
     const { ovh, run } = s;
     try {
       expect(masterOf(run.routers)?.plan.id).toBe('ra');

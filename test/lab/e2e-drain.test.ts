@@ -3,17 +3,14 @@
 // (service and CARP stopped, restarted) must not give MASTER back while drained, and `undrain`
 // lets preemption bring everything back.
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { frrUnavailable, netnsUnavailable, skipReason, ucarpUnavailable } from '../support/env.js';
-import { CLAIM_LAG_MAX_MS, COST, carpEvents, claimLagMs, cli, printTimeline, waitFollows } from './follow-checks.js';
-import { PingProbe, firstReplyFrom, longestGap } from './ping.js';
-import { ipfoBinding, moveRequests, ospfCost, startScenario, tunnelUp, writesBy, type Scenario } from './scenario-helpers.js';
+import { CLAIM_LAG_MAX_MS, COST, carpEvents, claimLagMs, cli, printTimeline, scenarioForFileWithPing, waitFollows } from './follow-checks.js';
+import { firstReplyFrom, longestGap } from './ping.js';
+import { ipfoBinding, moveRequests, ospfCost, tunnelUp, writesBy } from './scenario-helpers.js';
 import { statusReport } from './services.js';
 import { readCarpState, readSysctls } from './standins/common.mjs';
 import { waitFor } from './wait.js';
-
-/** Bring-up, plus waiting for the machine-wide lab lock while another lab file or the bench runs. */
-const LAB_WAIT_MS = 420_000;
 
 const skip = skipReason('lab e2e drain', netnsUnavailable(), frrUnavailable(), ucarpUnavailable()) !== null;
 
@@ -21,22 +18,14 @@ const skip = skipReason('lab e2e drain', netnsUnavailable(), frrUnavailable(), u
 const MAINTENANCE = 240;
 
 describe.skipIf(skip)('lab: drain with confirmation, OS update, undrain', () => {
-  let s: Scenario | undefined;
-  let ping: PingProbe;
+  const { scenario, ping } = scenarioForFileWithPing();
 
-  beforeAll(async () => {
-    s = await startScenario();
-    ping = new PingProbe(s.run.lab);
-    ping.start();
-  }, LAB_WAIT_MS);
-  afterAll(() => s?.teardown());
-
-  const demotionOf = (id: 'ra' | 'rb') => readSysctls(s!.run.routers[id].files.sysctlFile).demotion;
+  const demotionOf = (id: 'ra' | 'rb') => readSysctls(scenario().run.routers[id].files.sysctlFile).demotion;
 
   it('drain --wait exits 0 only once router b is MASTER, the IPFO is bound to b, a\'s cost is raised and its tunnel down', async () => {
-    const lab = s!;
+    const lab = scenario();
     await waitFollows(lab, 'ra', 30_000);
-    await waitFor('ping replies through ra', 10_000, () => ping.last()?.router === 'ra');
+    await waitFor('ping replies through ra', 10_000, () => ping().last()?.router === 'ra');
     const t0 = Date.now();
     const drain = await cli(lab.services.ra, ['drain', '--wait', '--timeout', '60'], 75_000);
     // Read the moment it returned, before anything else can move.
@@ -61,9 +50,9 @@ describe.skipIf(skip)('lab: drain with confirmation, OS update, undrain', () => 
     expect(demotionOf('ra')).toBe(MAINTENANCE);
 
     await waitFollows(lab, 'rb', 30_000);
-    const reply = firstReplyFrom(ping.replies, 'rb', t0);
+    const reply = firstReplyFrom(ping().replies, 'rb', t0);
     expect(reply).toBeDefined();
-    console.log(`drain: longest ping gap ${longestGap(ping.replies, t0)?.gapMs ?? 0} ms; first reply through rb at +${reply!.at - t0} ms`);
+    console.log(`drain: longest ping gap ${longestGap(ping().replies, t0)?.gapMs ?? 0} ms; first reply through rb at +${reply!.at - t0} ms`);
     expect(writesBy(lab.ovh, 'ra', t0)).toEqual([]);
     // b claimed right after its CARP switch (it was briefly MASTER at boot: its cached binding
     // from then must not be trusted, see src/engine/reconcile-run.ts).
@@ -74,7 +63,7 @@ describe.skipIf(skip)('lab: drain with confirmation, OS update, undrain', () => 
   }, 120_000);
 
   it('during the OS update (a\'s service and CARP stopped) b keeps serving and nothing moves at OVH', async () => {
-    const lab = s!;
+    const lab = scenario();
     const ra = lab.run.routers.ra;
     const t0 = Date.now();
     await lab.services.ra.stop('SIGTERM');
@@ -84,8 +73,8 @@ describe.skipIf(skip)('lab: drain with confirmation, OS update, undrain', () => 
     // A window in which nothing may happen: replies only through b, no binding change.
     const bindings = new Set<string | null>();
     for (const end = Date.now() + 5000; Date.now() < end; await sleep(100)) bindings.add(ipfoBinding(lab.ovh));
-    const replies = ping.replies.filter((r) => r.at >= t0);
-    const gap = longestGap(ping.replies, t0);
+    const replies = ping().replies.filter((r) => r.at >= t0);
+    const gap = longestGap(ping().replies, t0);
     console.log(`OS update window: ${replies.length} replies, longest gap ${gap?.gapMs ?? '-'} ms, bindings seen ${[...bindings].join(',')}`);
     expect(replies.length).toBeGreaterThan(100);
     expect(replies.every((r) => r.router === 'rb')).toBe(true);
@@ -96,7 +85,7 @@ describe.skipIf(skip)('lab: drain with confirmation, OS update, undrain', () => 
   }, 60_000);
 
   it('restarted while drained, a stays BACKUP: the drain is re-applied (status and sysctl) and b keeps everything', async () => {
-    const lab = s!;
+    const lab = scenario();
     const ra = lab.run.routers.ra;
     const t0 = Date.now();
     ra.ucarp.start();
@@ -119,19 +108,19 @@ describe.skipIf(skip)('lab: drain with confirmation, OS update, undrain', () => 
     expect(demotionOf('ra')).toBe(MAINTENANCE);
     expect(ra.ucarp.advskew).toBe(Math.min(240, ra.plan.advskew + MAINTENANCE));
     expect(moveRequests(lab.ovh, t0)).toEqual([]);
-    expect(ping.replies.filter((r) => r.at >= t0).every((r) => r.router === 'rb')).toBe(true);
+    expect(ping().replies.filter((r) => r.at >= t0).every((r) => r.router === 'rb')).toBe(true);
     await waitFollows(lab, 'rb', 10_000);
   }, 90_000);
 
   it('undrain: a takes MASTER back (preempt) and the IPFO follows to a', async () => {
-    const lab = s!;
+    const lab = scenario();
     const t0 = Date.now();
     const undrain = await cli(lab.services.ra, ['undrain']);
     expect(undrain.code, undrain.stdout + undrain.stderr).toBe(0);
-    const reply = await waitFor('the first ping reply through ra', 30_000, () => firstReplyFrom(ping.replies, 'ra', t0));
+    const reply = await waitFor('the first ping reply through ra', 30_000, () => firstReplyFrom(ping().replies, 'ra', t0));
     await waitFollows(lab, 'ra', 30_000);
     printTimeline(lab, 'undrain of ra', t0);
-    console.log(`undrain: first reply through ra at +${reply.at - t0} ms; longest gap ${longestGap(ping.replies, t0)?.gapMs ?? 0} ms`);
+    console.log(`undrain: first reply through ra at +${reply.at - t0} ms; longest gap ${longestGap(ping().replies, t0)?.gapMs ?? 0} ms`);
     const a = statusReport(lab.services.ra);
     expect(a?.flags.drain).toBe(false);
     expect(a?.demotion.total).toBe(0);

@@ -2,17 +2,14 @@
 // binding, upstream's traffic to the IPFO); CARP comes back and preemption brings it all back.
 // The outage is measured by a continuous ping from upstream and printed with the timeline, and
 // `history` on each new MASTER shows its failover as steps with offsets.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Timeline as HistoryTimeline } from '../../src/status/model.js';
 import { frrUnavailable, netnsUnavailable, skipReason, ucarpUnavailable } from '../support/env.js';
-import { CLAIM_LAG_MAX_MS, claimLagMs, cli, printTimeline, waitFollows, type CliResult } from './follow-checks.js';
-import { PingProbe, firstReplyFrom, longestGap } from './ping.js';
+import { CLAIM_LAG_MAX_MS, claimLagMs, cli, printTimeline, scenarioForFileWithPing, waitFollows, type CliResult } from './follow-checks.js';
+import { firstReplyFrom, longestGap } from './ping.js';
 import { carpDetectionMs, type RouterId } from './plan.js';
-import { startScenario, writesBy, type Scenario } from './scenario-helpers.js';
+import { writesBy } from './scenario-helpers.js';
 import { waitFor } from './wait.js';
-
-/** Bring-up, plus waiting for the machine-wide lab lock while another lab file or the bench runs. */
-const LAB_WAIT_MS = 420_000;
 
 const skip = skipReason('lab e2e failover', netnsUnavailable(), frrUnavailable(), ucarpUnavailable()) !== null;
 
@@ -23,28 +20,20 @@ function historyEntry(result: CliResult, since: number): HistoryTimeline | undef
 }
 
 describe.skipIf(skip)('lab: failover and failback', () => {
-  let s: Scenario | undefined;
-  let ping: PingProbe;
-
-  beforeAll(async () => {
-    s = await startScenario();
-    ping = new PingProbe(s.run.lab);
-    ping.start();
-  }, LAB_WAIT_MS);
-  afterAll(() => s?.teardown());
+  const { scenario, ping } = scenarioForFileWithPing();
 
   /** Moves MASTER from `from` to `to` with `act`, then checks the data path, OVH and history. */
   async function move(name: string, from: RouterId, to: RouterId, act: () => Promise<void>): Promise<void> {
-    const lab = s!;
+    const lab = scenario();
     await waitFollows(lab, from, 30_000);
-    await waitFor(`ping replies through ${from}`, 10_000, () => ping.last()?.router === from);
+    await waitFor(`ping replies through ${from}`, 10_000, () => ping().last()?.router === from);
     const t0 = Date.now();
     await act();
-    const reply = await waitFor(`the first ping reply through ${to}`, 30_000, () => firstReplyFrom(ping.replies, to, t0));
+    const reply = await waitFor(`the first ping reply through ${to}`, 30_000, () => firstReplyFrom(ping().replies, to, t0));
     await waitFollows(lab, to, 30_000);
     const settledAt = Date.now();
     printTimeline(lab, `${name}: ${from} → ${to}`, t0, settledAt);
-    const gap = longestGap(ping.replies, t0);
+    const gap = longestGap(ping().replies, t0);
     const detection = carpDetectionMs(lab.run.routers[to].ucarp.advskew);
     console.log(
       `${name}: longest gap ${gap ? `${gap.gapMs} ms (${gap.lost} lost)` : 'none'}; first reply through ${to} at +${reply.at - t0} ms; ` +
@@ -53,7 +42,7 @@ describe.skipIf(skip)('lab: failover and failback', () => {
 
     // Traffic: once it came through the new MASTER it stays there, and the cut is bounded by
     // CARP detection plus the settle times and the (0 ms) OVH task, with room for a loaded CI.
-    expect(ping.replies.filter((r) => r.at >= reply.at).every((r) => r.router === to)).toBe(true);
+    expect(ping().replies.filter((r) => r.at >= reply.at).every((r) => r.router === to)).toBe(true);
     expect(gap).not.toBeNull();
     expect(gap!.gapMs).toBeLessThan(detection + 6000);
     // One claim by the new MASTER, none by the old one.
@@ -83,10 +72,10 @@ describe.skipIf(skip)('lab: failover and failback', () => {
   }
 
   it('fails over when the MASTER loses CARP: tunnel, OSPF cost, OVH binding and traffic follow the peer', async () => {
-    await move('failover', 'ra', 'rb', () => s!.run.routers.ra.ucarp.stop());
+    await move('failover', 'ra', 'rb', () => scenario().run.routers.ra.ucarp.stop());
   }, 120_000);
 
   it('fails back when CARP returns (preempt): everything follows the original MASTER again', async () => {
-    await move('failback', 'rb', 'ra', async () => s!.run.routers.ra.ucarp.start());
+    await move('failback', 'rb', 'ra', async () => scenario().run.routers.ra.ucarp.start());
   }, 120_000);
 });

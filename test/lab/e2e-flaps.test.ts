@@ -4,17 +4,13 @@
 // written to OVH while it was not CARP MASTER (the mock's request log against the ucarp log).
 import { execFileSync } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { frrUnavailable, netnsUnavailable, skipReason, ucarpUnavailable } from '../support/env.js';
-import { carpEvents, printTimeline, seededRandom, waitFollows, wasMasterAround } from './follow-checks.js';
+import { carpEvents, printTimeline, scenarioForFile, seededRandom, waitFollows, wasMasterAround } from './follow-checks.js';
 import { ROUTER_IDS, ROUTERS, type RouterId } from './plan.js';
-import { startScenario, type Scenario } from './scenario-helpers.js';
 import { servicesSettled } from './services.js';
 import { masterOf } from './up.js';
 import { waitFor } from './wait.js';
-
-/** Bring-up, plus waiting for the machine-wide lab lock while another lab file or the bench runs. */
-const LAB_WAIT_MS = 420_000;
 
 const skip = skipReason('lab e2e flap storm', netnsUnavailable(), frrUnavailable(), ucarpUnavailable()) !== null;
 
@@ -25,15 +21,10 @@ const DEMOTION = 240;
 const IN_FLIGHT_MS = 500;
 
 describe.skipIf(skip)('lab: flap storm', () => {
-  let s: Scenario | undefined;
-
-  beforeAll(async () => {
-    s = await startScenario();
-  }, LAB_WAIT_MS);
-  afterAll(() => s?.teardown());
+  const scenario = scenarioForFile();
 
   it(`after ${FLAPS} random flaps everything follows the final MASTER, and only a MASTER ever wrote to OVH`, async () => {
-    const lab = s!;
+    const lab = scenario();
     const seed = Number(process.env.CFL_FLAP_SEED ?? Math.floor(Math.random() * 2 ** 31));
     console.log(`flap storm: seed ${seed} (replay with CFL_FLAP_SEED=${seed})`);
     const random = seededRandom(seed);

@@ -4,18 +4,17 @@
 // time the local resources (tunnels, OSPF costs) fail over regardless; the new MASTER's status
 // shows the OVH error (code, message) and its calls back off (counted in the mock's log over a
 // window); once the fault is cleared the IPFO converges to the MASTER.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { frrUnavailable, netnsUnavailable, skipReason, ucarpUnavailable } from '../support/env.js';
 import type { ResourceStatus } from '../../src/status/model.js';
+import { scenarioForFile } from './follow-checks.js';
 import type { RouterId } from './plan.js';
-import { ipfoBinding, localResourcesFollow, moveRequests, ovhResource, requestsSince, startScenario, unsettledReason, type Scenario } from './scenario-helpers.js';
+import { ipfoBinding, localResourcesFollow, moveRequests, ovhResource, requestsSince, unsettledReason } from './scenario-helpers.js';
 import { servicesSettled, statusReport } from './services.js';
 import { ipfoRoute } from './topology.js';
 import { masterOf } from './up.js';
 import { waitFor } from './wait.js';
 
-/** Bring-up, plus waiting for the machine-wide lab lock while another lab file or the bench runs. */
-const LAB_WAIT_MS = 420_000;
 const skip = skipReason('lab e2e: OVH faults during a failover', netnsUnavailable(), frrUnavailable(), ucarpUnavailable()) !== null;
 
 // The lab's defaults with a short OVH client timeout (for the slow answers), a short stuck-task
@@ -44,15 +43,7 @@ const MAX_ATTEMPTS_IN_WINDOW = attemptsAllowed(WINDOW_MS);
 const IP_PATH = /\/ip\//;
 
 describe.skipIf(skip)('lab e2e: OVH faults during a failover', () => {
-  let scenario: Scenario | undefined;
-
-  beforeAll(async () => {
-    scenario = await startScenario({ overrides: OVERRIDES });
-  }, LAB_WAIT_MS);
-
-  afterAll(() => {
-    scenario?.teardown();
-  });
+  const scenario = scenarioForFile({ overrides: OVERRIDES });
 
   /** Runs one failover toward `to` under a fault and checks what the brief asks. */
   async function failoverUnderFault(opts: {
@@ -68,7 +59,7 @@ describe.skipIf(skip)('lab e2e: OVH faults during a failover', () => {
     writesPerAttempt: number;
     clear: () => void;
   }): Promise<number> {
-    const s = scenario!;
+    const s = scenario();
     const { ovh } = s;
     const service = s.services[opts.to];
     opts.inject();
@@ -123,7 +114,7 @@ describe.skipIf(skip)('lab e2e: OVH faults during a failover', () => {
   }
 
   it('(a) 5xx on the writes: local failover completes, status shows OVH_HTTP 500, backoff, converges once cleared', async () => {
-    const s = scenario!;
+    const s = scenario();
     try {
       expect(masterOf(s.run.routers)?.plan.id).toBe('ra');
       expect(ipfoBinding(s.ovh)).toBe('ra');
@@ -155,7 +146,7 @@ describe.skipIf(skip)('lab e2e: OVH faults during a failover', () => {
   }, 120_000);
 
   it('(b) a move task stuck in doing: one write, status shows OVH_TASK_STUCK, backoff, converges when the task ends', async () => {
-    const s = scenario!;
+    const s = scenario();
     try {
       expect(ipfoBinding(s.ovh)).toBe('rb');
       const t0 = Date.now();
@@ -189,7 +180,7 @@ describe.skipIf(skip)('lab e2e: OVH faults during a failover', () => {
   }, 120_000);
 
   it('(c) answers slower than the client timeout: status shows OVH_TIMEOUT, backoff, converges once cleared', async () => {
-    const s = scenario!;
+    const s = scenario();
     try {
       expect(ipfoBinding(s.ovh)).toBe('ra');
       await failoverUnderFault({

@@ -3,11 +3,12 @@
 // claim the IPFO: each service flags it `contested` (status and log), and their claims are
 // rate-limited (writes per router over the partition vs reclaim_min_interval_s). When the
 // partition heals one MASTER remains, the IPFO ends bound to it, and `contested` clears.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { nsExec } from '../support/netns.js';
 import { frrUnavailable, netnsUnavailable, skipReason, ucarpUnavailable } from '../support/env.js';
+import { scenarioForFile } from './follow-checks.js';
 import { NS_SEG, ROUTER_IDS, ROUTERS, type RouterId } from './plan.js';
-import { ipfoBinding, localResourcesFollow, ovhResource, serviceLog, startScenario, writesBy, type Scenario } from './scenario-helpers.js';
+import { ipfoBinding, localResourcesFollow, ovhResource, serviceLog, writesBy, type Scenario } from './scenario-helpers.js';
 import { servicesSettled, statusReport } from './services.js';
 import { readCarpState } from './standins/common.mjs';
 import { ipfoRoute } from './topology.js';
@@ -16,8 +17,6 @@ import { waitFor } from './wait.js';
 
 const skip = skipReason('lab e2e: partition of the CARP segment', netnsUnavailable(), frrUnavailable(), ucarpUnavailable()) !== null;
 
-/** Bring-up, plus waiting for the machine-wide lab lock while another lab file or the bench runs. */
-const LAB_WAIT_MS = 420_000;
 // Re-claims at least 2 s apart, backing off to 8 s while contested (and `contested` clears once
 // the binding has stayed ours that long); OVH verifies every 10 s (the schema's minimum).
 const RECLAIM_MIN_S = 2;
@@ -27,20 +26,12 @@ const OVERRIDES = { ovh: { reclaim_min_interval_s: RECLAIM_MIN_S, reclaim_max_in
 const PARTITION_MS = 30_000;
 
 describe.skipIf(skip)('lab e2e: partition of the CARP segment (both MASTER)', () => {
-  let scenario: Scenario | undefined;
-
-  beforeAll(async () => {
-    scenario = await startScenario({ overrides: OVERRIDES });
-  }, LAB_WAIT_MS);
-
-  afterAll(() => {
-    scenario?.teardown();
-  });
+  const scenario = scenarioForFile({ overrides: OVERRIDES });
 
   const contested = (s: Scenario, id: RouterId): boolean => ovhResource(statusReport(s.services[id]))?.extra.contested === true;
 
   it('both MASTER claim with backoff and are flagged contested; healed, one MASTER holds the IPFO and contested clears', async () => {
-    const s = scenario!;
+    const s = scenario();
     const { ovh, run } = s;
     const rb = ROUTERS.rb;
     let partitioned = false;
