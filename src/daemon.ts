@@ -18,6 +18,7 @@ import { createHost } from './host/run.js';
 import { createLogger } from './logging.js';
 import { buildResources, reuseUnchanged, type BuiltResource } from './resources/build.js';
 import { FreeBsdDemotion } from './resources/carp/demotion.js';
+import type { IfconfigReader } from './resources/carp/ifconfig-reader.js';
 import { createCarpObserver } from './resources/carp/observer.js';
 import { createServiceApi, buildReport, type ServiceParts } from './service.js';
 import { JOURNAL_FILE, Journal } from './status/journal.js';
@@ -64,6 +65,8 @@ class Daemon {
   private flags: FlagStore | null = null;
   private demotion: FreeBsdDemotion | null = null;
   private host: Host;
+  /** The CARP observer's ifconfig reader, shared with the GRE resources (one libxo probe). */
+  private reader: IfconfigReader | null = null;
   private loadedAt = new Date().toISOString();
   private reloads = 0;
   private reloadFailures = 0;
@@ -86,6 +89,7 @@ class Daemon {
     const flags = (this.flags = new FlagStore({ stateDir: config.state_dir, log }));
     const carp = createCarpObserver(this.host, config.commands.ifconfig, { timeoutMs: config.commands.timeout_ms });
     this.demotion = new FreeBsdDemotion({ host: this.host, sysctl: config.commands.sysctl, stateDir: config.state_dir, log, timeoutMs: config.commands.timeout_ms });
+    this.reader = carp.reader;
     this.built = await buildResources(config, { host: this.host, clock: systemClock, log, reader: carp.reader });
     const journal = Journal.fromConfig(config, log);
     const engine = (this.engine = new Engine({
@@ -160,9 +164,9 @@ class Daemon {
     try {
       next = await loadConfig(this.configPath);
       refuseFixedChanges(this.config, next);
-      if (JSON.stringify(this.config.commands) !== JSON.stringify(next.commands) || this.config.ospf.vtysh !== next.ospf.vtysh) host = hostFor(next);
+      if (this.config.ospf.vtysh !== next.ospf.vtysh) host = hostFor(next);
       // Built in full before anything is swapped: an unsafe secrets file refuses the reload too.
-      fresh = await buildResources(next, { host, clock: systemClock, log, reader: createCarpObserver(host, next.commands.ifconfig).reader });
+      fresh = await buildResources(next, { host, clock: systemClock, log, reader: this.reader! });
     } catch (error) {
       this.reloadFailures++;
       engine.increment('configReloadFailures');
@@ -244,9 +248,17 @@ function intakeSocketOptions(config: Config) {
   return { path: s.intake.path, mode: s.intake.mode, maxClients: s.max_clients, idleTimeoutMs: s.idle_timeout_ms };
 }
 
-/** What a reload cannot change without a restart: the state directory holds our demotion record. */
+/**
+ * What a reload cannot change without a restart: the state directory holds our demotion record,
+ * and the CARP observer and the demotion owner were built with these commands at start; a
+ * reload that swapped them for the resources only would read CARP and write GRE with different
+ * binaries.
+ */
 function refuseFixedChanges(previous: Config, next: Config): void {
   if (previous.state_dir !== next.state_dir) {
     throw new CarpFailoverError('CONFIG_INVALID', `state_dir changed from ${previous.state_dir} to ${next.state_dir}: restart the service to move it`);
+  }
+  if (JSON.stringify(previous.commands) !== JSON.stringify(next.commands)) {
+    throw new CarpFailoverError('CONFIG_INVALID', 'commands (ifconfig, sysctl, timeout_ms) changed: restart the service to apply them');
   }
 }

@@ -91,6 +91,17 @@ describe('the daemon process', () => {
     expect(daemon.output()).toContain('reload refused');
   });
 
+  it('refuses a reload that changes the commands, which need a restart', async () => {
+    writeFileSync(configPath, config().replace(`sysctl: ${bsd.sysctl}`, 'sysctl: /sbin/sysctl'));
+    daemon.child.kill('SIGHUP');
+    const report = await waitFor('the second reload failure', async () => {
+      const r = await status();
+      return r.config.reloadFailures === 2 ? r : null;
+    });
+    expect(report.config.reloads).toBe(0);
+    expect(daemon.output()).toContain('commands (ifconfig, sysctl, timeout_ms) changed: restart the service');
+  });
+
   it('applies a good config on SIGHUP without losing MASTER', async () => {
     writeFileSync(configPath, config().replace('- { interface: gre0 }', '- { interface: gre0, mode: always-up }'));
     daemon.child.kill('SIGHUP');
