@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the project needs on a fresh Debian machine: npm packages always; FRR, ucarp,
-# iproute2, ping, OpenBSD netcat, shellcheck and procps when running as root and any is missing.
+# iproute2, ping, OpenBSD netcat, shellcheck, procps and a C compiler when running as root and
+# any is missing.
 # Safe to run again: it only installs what is absent.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -18,6 +19,8 @@ command -v ping >/dev/null 2>&1 || need+=(iputils-ping)
 command -v nc.openbsd >/dev/null 2>&1 || need+=(netcat-openbsd)
 command -v shellcheck >/dev/null 2>&1 || need+=(shellcheck)
 command -v ps >/dev/null 2>&1 || need+=(procps)
+# The lab compiles a 60-line preload for ucarp (test/lab/ucarp-immediate.c).
+command -v cc >/dev/null 2>&1 || need+=(gcc libc6-dev)
 
 if [ "${#need[@]}" -gt 0 ]; then
   if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then

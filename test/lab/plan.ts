@@ -49,6 +49,16 @@ export interface RouterPlan {
   service: string;
 }
 
+/**
+ * Router b's advskew: 1, not the usual 100, so that ucarp takes over when FreeBSD would. A
+ * BACKUP ucarp checks its master-down timer only when poll() returns, and with no packet that is
+ * every advbase + advskew/256 s (ucarp's docarp()), so it takes over at the first such wake after
+ * 3 × advbase + advskew/256 s: with 100 that is 3 × 1.39 = 4.17 s instead of 3.39 s. FreeBSD arms
+ * a callout for exactly that time (ip_carp.c carp_setrun()). With 1, ucarp is 8 ms late. a (0)
+ * still wins elections and preempts; any demotion of a (≥ 2) hands MASTER to b.
+ */
+export const B_ADVSKEW = 1;
+
 export const ROUTERS: Record<RouterId, RouterPlan> = {
   ra: {
     id: 'ra', ns: 'cfl-ra', node: 'router-a', carpIf: 'vtnet0', carpAddr: '192.0.2.2', segPort: 'sra',
@@ -59,7 +69,7 @@ export const ROUTERS: Record<RouterId, RouterPlan> = {
   rb: {
     id: 'rb', ns: 'cfl-rb', node: 'router-b', carpIf: 'vtnet0', carpAddr: '192.0.2.3', segPort: 'srb',
     greIf: 'gre0', greLocal: '198.51.100.5', greRemote: '198.51.100.6', upIf: 'trb',
-    tunnelSource: '192.0.2.3', tunnelDestination: '198.51.100.254', advskew: 100, ttl: 65,
+    tunnelSource: '192.0.2.3', tunnelDestination: '198.51.100.254', advskew: B_ADVSKEW, ttl: 65,
     service: 'ns3000002.ip-198-51-100.eu',
   },
 };

@@ -49,6 +49,15 @@ describe.skipIf(skip)('lab FreeBSD stand-ins', () => {
   }, 60_000);
   afterAll(() => lab?.lab.teardown());
 
+  it("ucarp runs with the preload that opens its capture in immediate mode (so it hears advertisements on arrival, like FreeBSD's carp_input)", () => {
+    expect(lab.ucarpBuffered).toBeNull();
+    for (const router of Object.values(lab.routers)) {
+      const maps = readFileSync(`/proc/${router.ucarp.pid}/maps`, 'utf8');
+      expect(maps).toMatch(/\/ucarp-immediate\.so$/m);
+      expect(maps).toMatch(/libpcap/);
+    }
+  });
+
   it('ifconfig <carp interface> parses with the service parser: flags, VIP with vhid, carp line', () => {
     const master = masterOf(lab.routers)!;
     const out = run(master.files.ifconfig, 'vtnet0');

@@ -3,9 +3,10 @@
 // send devd's line to the router's intake socket. A demotion written through the sysctl
 // stand-in restarts ucarp with the advskew FreeBSD would advertise (ucarp cannot change it live).
 import { once } from 'node:events';
-import { type ChildProcess } from 'node:child_process';
+import { execFileSync, type ChildProcess } from 'node:child_process';
 import { chmodSync, existsSync, watch, writeFileSync, type FSWatcher } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { nsSpawn } from '../support/netns.js';
 import type { Lab } from './lab.js';
 import { ADVBASE, CARP_PASSWORD, SEGMENT_PREFIXLEN, VHID, VIP, type RouterPlan } from './plan.js';
@@ -49,16 +50,38 @@ exit 0
 `;
 }
 
+/** The C source of the preload that opens ucarp's capture in immediate mode (see its comment). */
+export const IMMEDIATE_SHIM_SOURCE = fileURLToPath(new URL('./ucarp-immediate.c', import.meta.url));
+
+/**
+ * Compiles the immediate-mode preload into `dir`; returns its path, or why it could not (no C
+ * compiler: scripts/setup.sh installs one as root). Without it ucarp hears advertisements up to
+ * a second late, which the lab reports rather than hides.
+ */
+export function buildImmediateShim(dir: string): { path: string } | { reason: string } {
+  const path = join(dir, 'ucarp-immediate.so');
+  try {
+    execFileSync('cc', ['-shared', '-fPIC', '-O2', '-o', path, IMMEDIATE_SHIM_SOURCE], { stdio: ['ignore', 'ignore', 'pipe'] });
+    return { path };
+  } catch (error) {
+    const stderr = (error as { stderr?: Buffer }).stderr?.toString().trim();
+    return { reason: `cannot compile ${IMMEDIATE_SHIM_SOURCE}: ${stderr || (error as Error).message}` };
+  }
+}
+
 export interface UcarpOptions {
   /** Run eventHookPath(files) with MASTER|BACKUP on each switch when it exists and is executable
    *  (a devd-style per-event handler, for the bench's baseline). */
   eventHook?: boolean;
+  /** buildImmediateShim's library, preloaded so that ucarp hears advertisements on arrival. */
+  immediateShim?: string | null;
 }
 
 export class UcarpNode {
   private child: ChildProcess | null = null;
   private watcher: FSWatcher | null = null;
   private restarting: Promise<void> = Promise.resolve();
+  private readonly immediateShim: string | null;
   /** The advskew the running ucarp advertises. */
   advskew: number;
   readonly up: string;
@@ -76,11 +99,17 @@ export class UcarpNode {
     this.advskew = router.advskew;
     this.up = join(files.root, 'ucarp-up.sh');
     this.down = join(files.root, 'ucarp-down.sh');
+    this.immediateShim = options.immediateShim ?? null;
     const hook = options.eventHook ? eventHookPath(files) : null;
     writeFileSync(this.up, script(router, files, eventsFile, intakeSocket, 'MASTER', hook));
     writeFileSync(this.down, script(router, files, eventsFile, intakeSocket, 'BACKUP', hook));
     chmodSync(this.up, 0o755);
     chmodSync(this.down, 0o755);
+  }
+
+  /** The running ucarp's pid (tests). */
+  get pid(): number | undefined {
+    return this.child?.pid;
   }
 
   get running(): boolean {
@@ -94,7 +123,8 @@ export class UcarpNode {
     const r = this.router;
     const argv = ['ucarp', '-i', r.carpIf, '-s', r.carpAddr, '-v', String(VHID), '-p', CARP_PASSWORD, '-a', VIP,
       '-u', this.up, '-d', this.down, '-b', String(ADVBASE), '-k', String(this.advskew), '-P', '-z', '-x', r.id];
-    const child = this.lab.track(nsSpawn(r.ns, argv));
+    const env = this.immediateShim ? { env: { ...process.env, LD_PRELOAD: this.immediateShim } } : {};
+    const child = this.lab.track(nsSpawn(r.ns, argv, env));
     child.once('exit', () => {
       if (this.child === child) this.child = null;
     });

@@ -9,7 +9,7 @@ import { installStandins, type RouterFiles } from './standins.js';
 import { readCarpState } from './standins/common.mjs';
 import { acquireLabLock } from './lock.js';
 import { buildTopology } from './topology.js';
-import { UcarpNode } from './ucarp.js';
+import { UcarpNode, buildImmediateShim } from './ucarp.js';
 import { waitFor } from './wait.js';
 
 export interface LabRouter {
@@ -29,6 +29,8 @@ export interface LabRun {
   eventsFile: string;
   routers: Record<RouterId, LabRouter>;
   upstream: FrrInstance;
+  /** Why ucarp hears advertisements through libpcap's 1 s buffering, or null (immediate mode). */
+  ucarpBuffered: string | null;
 }
 
 export interface StartOptions {
@@ -67,12 +69,16 @@ export async function startLab(options: StartOptions = {}): Promise<LabRun> {
           ...ROUTER_IDS.map((id) => startFrr(lab, ROUTERS[id].ns, ROUTERS[id].ns, routerOspfConf(ROUTERS[id], options.initialCost ?? 100))),
         ])
       : [];
+    const shim = buildImmediateShim(lab.dir);
+    const immediateShim = 'path' in shim ? shim.path : null;
+    const ucarpBuffered = 'reason' in shim ? shim.reason : null;
+    if (ucarpBuffered) log(`lab: WARNING ucarp will hear advertisements up to 1 s late: ${ucarpBuffered}`);
     const routers = {} as Record<RouterId, LabRouter>;
     for (const [index, id] of ROUTER_IDS.entries()) {
       const plan = ROUTERS[id];
       const files = installStandins(lab.dir, plan);
       const intakeSocket = join(files.root, 'run', 'intake.sock');
-      const ucarp = new UcarpNode(lab, plan, files, eventsFile, intakeSocket, { eventHook: options.eventHook === true });
+      const ucarp = new UcarpNode(lab, plan, files, eventsFile, intakeSocket, { eventHook: options.eventHook === true, immediateShim });
       ucarp.watchDemotion();
       const frr = routerFrr[index] ?? null;
       routers[id] = {
@@ -91,7 +97,7 @@ export async function startLab(options: StartOptions = {}): Promise<LabRun> {
       await waitFor('OSPF adjacencies (upstream Full with both routers)', 15_000, () => fullNeighbors(upstream) >= 2);
       log('lab: OSPF Full between upstream and both routers');
     }
-    return { lab, eventsFile, routers, upstream: upstream as FrrInstance };
+    return { lab, eventsFile, routers, upstream: upstream as FrrInstance, ucarpBuffered };
   } catch (error) {
     lab.teardown();
     throw error;
