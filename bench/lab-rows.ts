@@ -38,14 +38,23 @@ function row(metric: string, value: number, unit: string, baseline: number | nul
   return baseline === null ? { metric, value, unit } : { metric, value, unit, baseline, ratio: baseline / value };
 }
 
-/** The table rows; advskew and advbase give CARP's detection time for the acceptance rows. */
-export function labRows(modes: ModeResult[], advskew: number, advbaseS: number, runs: number): BenchRow[] {
+/** Where the lab's CARP stands: the stand-in's detection against the formula it stands in for. */
+export interface CarpTiming {
+  advskew: number;
+  advbaseS: number;
+  /** Why ucarp hears advertisements through libpcap's buffering, or null (immediate mode). */
+  ucarpBuffered: string | null;
+}
+
+/** The table rows; CARP's timing gives the detection time for the acceptance rows. */
+export function labRows(modes: ModeResult[], carp: CarpTiming, runs: number): BenchRow[] {
   const rows: BenchRow[] = [];
   const find = (architecture: ModeResult['architecture'], taskMs: number) => modes.find((m) => m.architecture === architecture && m.taskMs === taskMs);
   for (const m of modes) {
     const script = m.architecture === 'service' ? find('per-event script', m.taskMs) : undefined;
     const measures: Array<[string, string, (x: ModeResult) => number | null]> = [
       [`outage, MASTER loss → first ping reply through b: ${label(m)}, median of ${runs}`, 'ms', (x) => of(x, 'firstReply')],
+      [`  MASTER loss, ms after a's last advertisement (${label(m)})`, 'ms', (x) => of(x, 'sinceAdvertisement')],
       ...STEPS.filter(([key]) => key !== 'firstReply').map(([key, name]): [string, string, (x: ModeResult) => number | null] => [`  breakdown (${label(m)}): ${name}, +ms after MASTER loss`, 'ms', (x) => of(x, key)]),
       [`  first ping reply − CARP switch, per run (${label(m)}): the handler's, OVH's and routing's share`, 'ms', afterSwitch],
       [`  OVH API calls by b per failover (${label(m)})`, 'calls', (x) => of(x, 'ovhCalls')],
@@ -54,20 +63,28 @@ export function labRows(modes: ModeResult[], advskew: number, advbaseS: number, 
     for (const [metric, unit, measure] of measures) {
       const value = measure(m);
       // Only the outage, the share after the switch and the calls compare across architectures.
-      const compared = !metric.includes('breakdown') && !metric.includes('longest gap');
+      const compared = !metric.includes('breakdown') && !metric.includes('longest gap') && !metric.includes('advertisement');
       if (value !== null) rows.push(row(metric, value, unit, script && compared ? measure(script) : null));
     }
   }
-  const detection = carpDetectionMs(advskew);
-  const switchMs = median(modes.flatMap((m) => m.samples.map((s) => s.carpSwitch)));
-  rows.push({ metric: `CARP's own detection time, 3 × advbase + advskew/256 (advbase ${advbaseS} s, b's advskew ${advskew})`, value: detection, unit: 'ms' });
-  if (switchMs !== null) rows.push({ metric: `CARP switch measured (ucarp on b becomes MASTER), median of all ${modes.length * runs} failovers`, value: switchMs, unit: 'ms' });
+  const detection = carpDetectionMs(carp.advskew);
+  const all = modes.flatMap((m) => m.samples);
+  const capture = carp.ucarpBuffered ? `ucarp capture BUFFERED up to 1 s: ${carp.ucarpBuffered}` : 'ucarp capture in immediate mode';
+  rows.push({ metric: `CARP's own detection time, 3 × advbase + advskew/256 (advbase ${carp.advbaseS} s, b's advskew ${carp.advskew})`, value: detection, unit: 'ms' });
+  const onWire = median(all.map((s) => (s.carpSwitch === null ? null : s.carpSwitch + s.sinceAdvertisement)));
+  if (onWire !== null) {
+    rows.push({ metric: `CARP detection measured: b's switch − a's last advertisement, median of all ${all.length} failovers (${capture})`, value: onWire, unit: 'ms' });
+  }
   const service0 = find('service', 0);
-  const outage0 = service0 ? of(service0, 'firstReply') : null;
-  if (outage0 !== null) {
-    rows.push({ metric: 'acceptance: service outage (OVH task 0 s) − CARP detection time, must be ≤ 1000', value: outage0 - detection, unit: 'ms' });
-    const share = afterSwitch(service0!);
-    if (share !== null) rows.push({ metric: 'service outage (OVH task 0 s) − the same run\'s measured CARP switch, median: within 1000 when CARP is on time', value: share, unit: 'ms' });
+  if (service0) {
+    const outage = of(service0, 'firstReply');
+    const fromAdvert = median(service0.samples.map((s) => s.firstReply + s.sinceAdvertisement));
+    if (fromAdvert !== null) {
+      rows.push({ metric: "acceptance: service outage (OVH task 0 s) counted from a's last advertisement (a MASTER lost right after advertising, the worst case) − CARP detection time, median, must be ≤ 1000", value: fromAdvert - detection, unit: 'ms' });
+    }
+    if (outage !== null) rows.push({ metric: 'service outage (OVH task 0 s, loss at a random point of the interval) − CARP detection time, median', value: outage - detection, unit: 'ms' });
+    const share = afterSwitch(service0);
+    if (share !== null) rows.push({ metric: "service outage (OVH task 0 s) − the same run's measured CARP switch, median", value: share, unit: 'ms' });
   }
   return rows;
 }

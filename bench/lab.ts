@@ -64,7 +64,7 @@ export async function runLabBench(): Promise<BenchResult[]> {
     const modes = await measureAll(run);
     const s = (ms: number) => `${(ms / 1000).toFixed(0)} s`;
     log(`done in ${s(Date.now() - started)}: ${s(up - started)} waiting for the lab lock and bringing the lab up, ${s(Date.now() - up)} measuring`);
-    return [{ name: 'lab', rows: labRows(modes, run.routers.rb.ucarp.advskew, ADVBASE, RUNS) }];
+    return [{ name: 'lab', rows: labRows(modes, { advskew: run.routers.rb.ucarp.advskew, advbaseS: ADVBASE, ucarpBuffered: run.ucarpBuffered }, RUNS) }];
   } catch (error) {
     diagnose(run);
     throw error;
