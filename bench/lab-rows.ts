@@ -33,6 +33,9 @@ const of = (m: ModeResult, key: keyof Sample) => median(m.samples.map((s) => s[k
 /** Median over runs of (first reply − CARP switch): what follows CARP's detection, run by run. */
 const afterSwitch = (m: ModeResult) => median(m.samples.map((s) => (s.carpSwitch === null ? null : s.firstReply - s.carpSwitch)));
 
+/** Median over runs of the outage plus the time from a's last advertisement to the loss. */
+const fromAdvertisement = (m: ModeResult) => median(m.samples.map((s) => s.firstReply + s.sinceAdvertisement));
+
 /** A row whose baseline is the per-event script's value of the same measure (ratio = baseline / value). */
 function row(metric: string, value: number, unit: string, baseline: number | null): BenchRow {
   return baseline === null ? { metric, value, unit } : { metric, value, unit, baseline, ratio: baseline / value };
@@ -55,6 +58,7 @@ export function labRows(modes: ModeResult[], carp: CarpTiming, runs: number): Be
     const measures: Array<[string, string, (x: ModeResult) => number | null]> = [
       [`outage, MASTER loss → first ping reply through b: ${label(m)}, median of ${runs}`, 'ms', (x) => of(x, 'firstReply')],
       [`  MASTER loss, ms after a's last advertisement (${label(m)})`, 'ms', (x) => of(x, 'sinceAdvertisement')],
+      [`  outage counted from a's last advertisement (${label(m)}): where in the interval the loss fell taken out, the fair comparison`, 'ms', fromAdvertisement],
       ...STEPS.filter(([key]) => key !== 'firstReply').map(([key, name]): [string, string, (x: ModeResult) => number | null] => [`  breakdown (${label(m)}): ${name}, +ms after MASTER loss`, 'ms', (x) => of(x, key)]),
       [`  first ping reply − CARP switch, per run (${label(m)}): the handler's, OVH's and routing's share`, 'ms', afterSwitch],
       [`  OVH API calls by b per failover (${label(m)})`, 'calls', (x) => of(x, 'ovhCalls')],
@@ -63,7 +67,7 @@ export function labRows(modes: ModeResult[], carp: CarpTiming, runs: number): Be
     for (const [metric, unit, measure] of measures) {
       const value = measure(m);
       // Only the outage, the share after the switch and the calls compare across architectures.
-      const compared = !metric.includes('breakdown') && !metric.includes('longest gap') && !metric.includes('advertisement');
+      const compared = !metric.includes('breakdown') && !metric.includes('longest gap') && !metric.includes('MASTER loss, ms after');
       if (value !== null) rows.push(row(metric, value, unit, script && compared ? measure(script) : null));
     }
   }
@@ -78,7 +82,7 @@ export function labRows(modes: ModeResult[], carp: CarpTiming, runs: number): Be
   const service0 = find('service', 0);
   if (service0) {
     const outage = of(service0, 'firstReply');
-    const fromAdvert = median(service0.samples.map((s) => s.firstReply + s.sinceAdvertisement));
+    const fromAdvert = fromAdvertisement(service0);
     if (fromAdvert !== null) {
       rows.push({ metric: "acceptance: service outage (OVH task 0 s) counted from a's last advertisement (a MASTER lost right after advertising, the worst case) − CARP detection time, median, must be ≤ 1000", value: fromAdvert - detection, unit: 'ms' });
     }

@@ -48,6 +48,8 @@ describe('labRows', () => {
     const buffered = labRows(modes, { advskew: 100, advbaseS: 1, ucarpBuffered: 'no cc' }, 3);
     expect(buffered.find((r) => r.metric.includes('CARP detection measured'))!.metric).toContain('BUFFERED up to 1 s: no cc');
     expect(row("MASTER loss, ms after a's last advertisement (service")!.value).toBe(300);
+    // The fair comparison: 4400 for the service, 4500 + 500 for the script.
+    expect(row("outage counted from a's last advertisement (service")).toMatchObject({ value: 4400, baseline: 5000 });
   });
 
   it('gives what follows the CARP switch run by run, with the per-event script as baseline', () => {
