@@ -3,6 +3,7 @@
 import { DEFAULT_CONFIG_PATH } from '../config/schema.js';
 import { parseArgv, type ParsedArgv } from './argv.js';
 import type { CommandSpec, OptionSpec } from './command-spec.js';
+import { bootHoldCommand } from './commands/boot-hold.js';
 import { checkConfigCommand } from './commands/check-config.js';
 import { drainCommands } from './commands/drain.js';
 import { historyCommand } from './commands/history.js';
@@ -20,6 +21,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   reconcileCommand,
   ...drainCommands,
   ...ovhCommands,
+  bootHoldCommand,
 ];
 
 /** Options every command accepts; -c defaults to $CARP_FAILOVER_CONFIG, then the built-in path. */

@@ -24,6 +24,11 @@ export interface DemotionRecord {
   bootId: string;
   ours: Record<DemotionReason, number>;
   pending: DemotionIntent | null;
+  /**
+   * True while the record is only `carp-failover boot-hold`'s (rc.d/carp_failover_early, before
+   * the network came up): the service has not run in this boot yet. Absent otherwise.
+   */
+  heldEarly?: true;
 }
 
 /** Test hook: the store calls it after the temp file is durable and before the rename. */
@@ -103,6 +108,7 @@ function parseRecord(text: string): DemotionRecord | null {
     if (!isCount(value) || value < 0) return null;
     ours[reason] = value;
   }
+  if (r.heldEarly !== undefined && r.heldEarly !== true) return null;
   let pending: DemotionIntent | null = null;
   if (r.pending !== null && r.pending !== undefined) {
     const p = r.pending as Record<string, unknown>;
@@ -110,5 +116,5 @@ function parseRecord(text: string): DemotionRecord | null {
     if (![p.from, p.to, p.delta, p.kernelBefore].every(isCount) || (p.to as number) - (p.from as number) !== p.delta) return null;
     pending = { reason: p.reason as DemotionReason, from: p.from as number, to: p.to as number, delta: p.delta as number, kernelBefore: p.kernelBefore as number };
   }
-  return { version: 1, bootId: r.bootId, ours, pending };
+  return { version: 1, bootId: r.bootId, ours, pending, ...(r.heldEarly === true ? { heldEarly: true as const } : {}) };
 }

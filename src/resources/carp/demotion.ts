@@ -14,6 +14,11 @@
 // is written, then the new contribution is committed. On start, a pending intent is settled by
 // comparing the kernel total with the recorded one; a new boot (kern.boottime changed) means the
 // kernel counter was reset, so every recorded contribution is gone.
+//
+// Boot hold (rc.d/carp_failover_early runs `carp-failover boot-hold` before netif): the record of
+// a new boot is marked heldEarly, its contributions are applied before CARP comes up, and the
+// service, starting later, takes them over as its own start (not as a restart of itself). Run
+// after the service has started in this boot, boot-hold touches nothing.
 import type { Logger } from 'pino';
 import { CarpFailoverError } from '../../errors.js';
 import type { Host } from '../../host/ports.js';
@@ -33,6 +38,8 @@ export interface DemotionOptions {
   log?: Logger;
   timeoutMs?: number;
   crashHook?: (point: DemotionCrashPoint) => void;
+  /** 'boot-hold': the early, one-shot use before the service runs (see above). Default 'service'. */
+  mode?: 'service' | 'boot-hold';
 }
 
 const MAX_CONTRIBUTION = 1000;
@@ -57,6 +64,9 @@ export class FreeBsdDemotion implements Demotion {
     }
     return this.serialized(async () => {
       await this.recover();
+      if (this.options.mode === 'boot-hold' && this.sameBoot) {
+        throw new CarpFailoverError('INTERNAL', 'boot-hold must not change the demotion of a service that already ran in this boot');
+      }
       const record = this.record!;
       const from = record.ours[reason];
       if (from === value) return;
@@ -86,7 +96,10 @@ export class FreeBsdDemotion implements Demotion {
     return { total: total ?? null, ours: { ...this.record!.ours }, preempt: preempt == null ? null : preempt !== 0, allow: allow == null ? null : allow !== 0 };
   }
 
-  /** True when a record of this boot (same kern.boottime) was already there: a restart. */
+  /**
+   * True when the service already ran in this boot (a record of this kern.boottime that is not
+   * boot-hold's alone): for the service, this start is a restart; for boot-hold, it is too late.
+   */
   async restartedInSameBoot(): Promise<boolean> {
     await this.serialized(() => this.recover());
     return this.sameBoot;
@@ -117,14 +130,23 @@ export class FreeBsdDemotion implements Demotion {
   private async doRecover(): Promise<void> {
     const bootId = await this.bootId();
     const loaded = await this.store.load();
-    this.sameBoot = loaded !== null && loaded.bootId === bootId;
+    const early = this.options.mode === 'boot-hold';
     if (loaded === null || loaded.bootId !== bootId) {
+      this.sameBoot = false;
       if (loaded !== null) this.options.log?.info({ previousBoot: loaded.bootId, bootId, ours: loaded.ours }, 'new boot: the kernel demotion counter was reset, forgetting our old contributions');
-      await this.save({ version: 1, bootId, ours: noContributions(), pending: null });
+      await this.save({ version: 1, bootId, ours: noContributions(), pending: null, ...(early ? { heldEarly: true as const } : {}) });
       return;
     }
     this.record = loaded;
+    this.sameBoot = loaded.heldEarly !== true;
+    // boot-hold after the service started: the record is the running service's; hands off.
+    if (early && this.sameBoot) return;
     if (loaded.pending) await this.settle(loaded.pending);
+    if (!early && loaded.heldEarly) {
+      const { heldEarly: _, ...taken } = this.record;
+      await this.save(taken);
+      this.options.log?.info({ ours: taken.ours }, 'taking over the demotion boot-hold applied before the network came up');
+    }
   }
 
   // Decides whether an intent's sysctl write landed, from the kernel total, and commits that.

@@ -14,12 +14,13 @@ afterEach(() => rmSync(stateDir, { recursive: true, force: true }));
 
 class Crash extends Error {}
 
-function demotion(kernel: FakeKernel, crashAt?: (point: DemotionCrashPoint) => boolean) {
+function demotion(kernel: FakeKernel, crashAt?: (point: DemotionCrashPoint) => boolean, mode?: 'service' | 'boot-hold') {
   const host = kernel.host();
   const instance = new FreeBsdDemotion({
     host,
     sysctl: SYSCTL,
     stateDir,
+    mode,
     crashHook: (point) => {
       if (crashAt?.(point)) throw new Crash(point);
     },
@@ -107,6 +108,61 @@ describe('FreeBsdDemotion', () => {
     expect((await afterReboot.snapshot()).ours.maintenance).toBe(0);
     await afterReboot.set('maintenance', 240);
     expect(kernel.demotion).toBe(240);
+  });
+
+  it('boot-hold before the network: the service takes its contributions over as its own first start', async () => {
+    const kernel = new FakeKernel();
+    kernel.reboot();
+    const early = demotion(kernel, undefined, 'boot-hold').instance;
+    expect(await early.restartedInSameBoot()).toBe(false);
+    await early.set('boot', 240);
+    await early.set('maintenance', 240);
+    expect(kernel.demotion).toBe(480);
+    expect(JSON.parse(readFileSync(join(stateDir, 'demotion.json'), 'utf8'))).toMatchObject({ heldEarly: true, ours: { boot: 240, maintenance: 240 } });
+
+    // The service starting later is not a restart of itself (it holds the boot hold-down), and
+    // re-asserting the same contributions writes nothing: no double demotion.
+    const service = demotion(kernel).instance;
+    expect(await service.restartedInSameBoot()).toBe(false);
+    await service.set('boot', 240);
+    await service.set('maintenance', 240);
+    expect(kernel.writes).toEqual([240, 240]);
+    expect(JSON.parse(readFileSync(join(stateDir, 'demotion.json'), 'utf8'))).not.toHaveProperty('heldEarly');
+    await service.set('boot', 0);
+    expect(kernel.demotion).toBe(240);
+
+    // From now on a service start in this boot is a restart.
+    expect(await demotion(kernel).instance.restartedInSameBoot()).toBe(true);
+  });
+
+  it('boot-hold after the service ran in this boot reads nothing more and changes nothing', async () => {
+    const kernel = new FakeKernel();
+    await demotion(kernel).instance.set('maintenance', 240);
+    // The running service is mid-write: its intent must not be settled by anyone else.
+    const record = JSON.parse(readFileSync(join(stateDir, 'demotion.json'), 'utf8')) as Record<string, unknown>;
+    const inFlight = JSON.stringify({ ...record, pending: { reason: 'boot', from: 0, to: 240, delta: 240, kernelBefore: 240 } });
+    writeFileSync(join(stateDir, 'demotion.json'), inFlight);
+    const late = demotion(kernel, undefined, 'boot-hold').instance;
+    expect(await late.restartedInSameBoot()).toBe(true);
+    await expect(late.set('boot', 240)).rejects.toThrow(/already ran in this boot/);
+    expect(kernel.demotion).toBe(240);
+    expect(readFileSync(join(stateDir, 'demotion.json'), 'utf8')).toBe(inFlight);
+  });
+
+  it('a boot-hold record of an earlier boot is forgotten like any other', async () => {
+    const kernel = new FakeKernel();
+    await demotion(kernel, undefined, 'boot-hold').instance.set('boot', 240);
+    kernel.reboot();
+    const service = demotion(kernel).instance;
+    expect(await service.restartedInSameBoot()).toBe(false);
+    expect((await service.snapshot()).ours.boot).toBe(0);
+    expect(JSON.parse(readFileSync(join(stateDir, 'demotion.json'), 'utf8'))).not.toHaveProperty('heldEarly');
+  });
+
+  it('refuses a record whose heldEarly is anything but true', async () => {
+    const kernel = new FakeKernel();
+    writeFileSync(join(stateDir, 'demotion.json'), JSON.stringify({ version: 1, bootId: `${kernel.bootSec}.42`, ours: { boot: 0 }, pending: null, heldEarly: 'yes' }));
+    await expect(demotion(kernel).instance.set('boot', 1)).rejects.toMatchObject({ code: 'STATE_UNREADABLE' });
   });
 
   it('refuses a corrupt record instead of guessing', async () => {
