@@ -1,7 +1,9 @@
 // The OVH API client the failover-IP resource and `carp-failover ovh …` use. No retries of its
 // own beyond one after a clock re-sync or token refresh (the engine retries with backoff); it
 // stops calling for a while after a credential failure or a 429, and keeps itself well under
-// OVH's fair use (about 60 calls a minute per key).
+// OVH's fair use (about 60 calls a minute per key). Part of that budget is kept for claims, so
+// that routine reads (verifications, drain checks, polls of other IPs) cannot delay one.
+import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Logger } from 'pino';
 import type { Dispatcher } from 'undici';
 import type { Clock } from '../host/ports.js';
@@ -23,6 +25,8 @@ export interface OvhClientOptions {
   maxBodyBytes?: number;
   /** Local budget: calls beyond this in any 60 s window fail fast (OVH_RATE_LIMITED). */
   maxCallsPerMinute?: number;
+  /** The last calls of that budget only writes and urgently() calls may use; default a quarter. */
+  claimReserve?: number;
   /** First pause after a credential failure; doubles up to authRetryMaxMs. */
   authRetryMs?: number;
   authRetryMaxMs?: number;
@@ -47,6 +51,9 @@ export function segment(value: string): string {
 export function ovhPath(strings: TemplateStringsArray, ...values: Array<string | number>): string {
   return strings.reduce((out, text, i) => out + text + (i < values.length ? segment(String(values[i])) : ''), '');
 }
+
+/** Set while a caller runs inside urgently(): its reads may spend the claim reserve. */
+const urgentCalls = new AsyncLocalStorage<true>();
 
 export class OvhClient {
   readonly auth: OvhAuth;
@@ -76,6 +83,14 @@ export class OvhClient {
   /** When credential failures have paused the client: until when, and why. */
   authPausedUntil(): number | null {
     return this.authPause && this.authPause.until > this.options.clock.now() ? this.authPause.until : null;
+  }
+
+  /**
+   * Runs fn with its calls allowed into the claim reserve: the reads a claim needs (where the IP
+   * points, pending tasks) and the polls of its task. Writes always are.
+   */
+  urgently<T>(fn: () => Promise<T>): Promise<T> {
+    return urgentCalls.run(true, fn);
   }
 
   get<T = unknown>(path: string, options: CallOptions = {}): Promise<T> {
@@ -155,12 +170,20 @@ export class OvhClient {
   private spendBudget(method: string, path: string, attempt: number): void {
     const now = this.options.clock.now();
     const limit = this.options.maxCallsPerMinute ?? 40;
+    const reserve = Math.min(limit, this.options.claimReserve ?? Math.ceil(limit / 4));
     while (this.recentCalls.length > 0 && this.recentCalls[0]! <= now - 60_000) this.recentCalls.shift();
-    if (this.recentCalls.length >= limit) {
+    const urgent = method !== 'GET' || urgentCalls.getStore() === true;
+    const spent =
+      this.recentCalls.length >= limit
+        ? `local budget of ${limit} calls a minute spent`
+        : !urgent && this.recentCalls.length >= limit - reserve
+          ? `local budget for routine calls spent (${limit - reserve} of ${limit} a minute; the last ${reserve} are kept for claims)`
+          : null;
+    if (spent !== null) {
       throw new OvhError(
         'OVH_RATE_LIMITED',
-        { method, path, status: null, errorCode: null, errorClass: null, ovhMessage: `local budget of ${limit} calls a minute spent`, queryId: null, attempt, durationMs: 0 },
-        { transient: true, extra: { local: true } },
+        { method, path, status: null, errorCode: null, errorClass: null, ovhMessage: spent, queryId: null, attempt, durationMs: 0 },
+        { transient: true, extra: { local: true, urgent } },
       );
     }
     this.recentCalls.push(now);

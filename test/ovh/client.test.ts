@@ -3,7 +3,7 @@ import { ovhPath } from '../../src/ovh/client.js';
 import { OvhError } from '../../src/ovh/errors.js';
 import { FakeClock } from '../fakes/clock.js';
 import { captureLogger, type CapturedLogger } from '../fakes/logger.js';
-import { IP, KEYS, legacyCredentials, makeClient, moveWorld, oauthCredentials, SERVER_B } from '../ovh-mock/fixtures.js';
+import { IP, KEYS, legacyCredentials, makeClient, moveWorld, oauthCredentials, SERVER_A, SERVER_B } from '../ovh-mock/fixtures.js';
 import { startOvhMock, type OvhMock } from '../ovh-mock/server.js';
 
 let mock: OvhMock;
@@ -184,9 +184,28 @@ describe('OvhClient errors', () => {
   });
 
   it('keeps itself under the local budget of calls a minute', async () => {
-    const client = makeClient(mock.url, legacyCredentials('a'), clock, logger.log, { maxCallsPerMinute: 3 });
+    const client = makeClient(mock.url, legacyCredentials('a'), clock, logger.log, { maxCallsPerMinute: 3, claimReserve: 0 });
     for (let i = 0; i < 3; i++) await client.get(ipPath);
     expect(await caught(client.get(ipPath))).toMatchObject({ code: 'OVH_RATE_LIMITED', details: { local: true } });
+    await clock.advance(60_000);
+    await client.get(ipPath);
+  });
+
+  it('keeps the last quarter of the budget for claims: writes and urgently() reads', async () => {
+    const client = makeClient(mock.url, legacyCredentials('a'), clock, logger.log, { maxCallsPerMinute: 8 });
+    for (let i = 0; i < 6; i++) await client.get(ipPath);
+    const routine = await caught(client.get(ipPath));
+    expect(routine).toMatchObject({ code: 'OVH_RATE_LIMITED', transient: true, details: { local: true, urgent: false } });
+    expect(routine.ovhMessage).toBe('local budget for routine calls spent (6 of 8 a minute; the last 2 are kept for claims)');
+    // A claim's reads, across awaits inside urgently(), and its write still go through.
+    await client.urgently(async () => {
+      await client.get(ipPath);
+    });
+    await client.post(ovhPath`/ip/${IP}/move`, { to: SERVER_A });
+    const full = await caught(client.urgently(() => client.get(ipPath)));
+    expect(full).toMatchObject({ code: 'OVH_RATE_LIMITED', details: { local: true, urgent: true } });
+    expect(full.ovhMessage).toBe('local budget of 8 calls a minute spent');
+    expect(routes().filter((r) => !r.startsWith('GET /auth/time'))).toEqual([...Array(7).fill('GET /ip/{ip} 200'), 'POST /ip/{ip}/move 200']);
     await clock.advance(60_000);
     await client.get(ipPath);
   });

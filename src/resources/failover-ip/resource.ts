@@ -71,8 +71,11 @@ export class FailoverIpResource implements Resource<FailoverIpDesired, FailoverI
     const master = this.desiredSinceObserve;
     this.desiredSinceObserve = false;
     if (!master) this.lastMasterCallAt = null;
+    // While this MASTER must claim the IP, its reads (and its task's polls) may use the client's
+    // claim reserve: routine reads of other IPs must not delay the claim.
+    const claiming = master && !(this.cache?.binding.ours ?? false);
     try {
-      return await this.read(ctx, master);
+      return await (claiming ? this.client.urgently(() => this.read(ctx, master)) : this.read(ctx, master));
     } catch (error) {
       this.stale = true;
       throw error;

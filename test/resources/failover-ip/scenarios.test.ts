@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { ovhPath } from '../../../src/ovh/client.js';
 import type { FaultRule } from '../../ovh-mock/faults.js';
 import { makeRig, type Rig, type Strategy } from './support.js';
 
@@ -25,6 +26,16 @@ describe.each(['vmac', 'move'] as const)('failover IP, strategy %s', (strategy) 
     expect(results.filter((r) => r.steps.some((s) => s.kind !== 'wait-task')).every((r) => r.requeueAfterMs === rig!.config.ovh.task_poll_ms)).toBe(true);
     expect(rig.resource.extraStatus()).toMatchObject({ binding: { target: rig.ours, ours: true }, taskInFlight: null, contested: false });
     expect(rig.resource.extraStatus().lastClaimAt).not.toBeNull();
+  });
+
+  it('claims with the client\'s reserve when routine reads have spent the rest of the minute', async () => {
+    rig = await makeRig(strategy);
+    const routineRead = () => rig!.client.get(ovhPath`/ip/${rig!.config.ovh.ips[0]!.ip}`);
+    for (let i = 0; i < 30; i++) await routineRead(); // 30 of 40: all that routine calls may use
+    await expect(routineRead()).rejects.toMatchObject({ code: 'OVH_RATE_LIMITED', details: { local: true, urgent: false } });
+    const first = await rig.run();
+    expect(first.error).toBeUndefined();
+    expect(rig.writes()).toEqual([claimWrites[strategy][0]]);
   });
 
   it('already ours: no write, and the cache answers between verifications', async () => {
