@@ -16,11 +16,16 @@ npx vitest run test/lab --no-file-parallelism --reporter=default --reporter=json
 node -e '
   const fs = require("fs");
   let passed = 0, failed = 0, skipped = 0;
+  const broken = [];
   for (const file of process.argv.slice(1)) {
     if (!fs.statSync(file).size) { failed++; continue; }
     const r = JSON.parse(fs.readFileSync(file, "utf8"));
     passed += r.numPassedTests; failed += r.numFailedTests; skipped += r.numPendingTests + r.numTodoTests;
+    // A file that fails before any test runs (an import error, a refused skip in CI) has no test
+    // to count: name it, or the line would say 0 failed while the run failed.
+    for (const t of r.testResults) if (t.status === "failed" && t.assertionResults.length === 0) broken.push(t.name);
   }
-  console.log(`${passed} passed, ${failed} failed, ${skipped} skipped`);
+  const files = broken.length ? `; ${broken.length} test file(s) failed before any test ran: ${broken.join(", ")}` : "";
+  console.log(`${passed} passed, ${failed} failed, ${skipped} skipped${files}`);
 ' "$unit" "$lab" || true
 exit "$status"
