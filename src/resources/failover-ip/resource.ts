@@ -71,9 +71,10 @@ export class FailoverIpResource implements Resource<FailoverIpDesired, FailoverI
     const master = this.desiredSinceObserve;
     this.desiredSinceObserve = false;
     if (!master) this.lastMasterCallAt = null;
-    // While this MASTER must claim the IP, its reads (and its task's polls) may use the client's
-    // claim reserve: routine reads of other IPs must not delay the claim.
-    const claiming = master && !(this.cache?.binding.ours ?? false);
+    // While this MASTER may have to claim the IP (a new mastership re-reads: the cache is stale;
+    // or the IP is known to be elsewhere), its reads and its task's polls may use the client's
+    // claim reserve: routine reads, of this IP as BACKUP or of other IPs, must not delay them.
+    const claiming = master && (this.stale || !(this.cache?.binding.ours ?? false));
     try {
       return await (claiming ? this.client.urgently(() => this.read(ctx, master)) : this.read(ctx, master));
     } catch (error) {

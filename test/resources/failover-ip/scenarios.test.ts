@@ -38,6 +38,23 @@ describe.each(['vmac', 'move'] as const)('failover IP, strategy %s', (strategy) 
     expect(rig.writes()).toEqual([claimWrites[strategy][0]]);
   });
 
+  it('a new mastership re-reads with the reserve too, even when its last read said ours', async () => {
+    rig = await makeRig(strategy, { boundTo: 'ours' });
+    expect((await rig.run()).steps).toEqual([]);
+    rig.master = false; // BACKUP for a while: the cached binding (ours) goes stale
+    await rig.run();
+    await rig.clock.advance(120_000);
+    const routineRead = () => rig!.client.get(ovhPath`/ip/${rig!.config.ovh.ips[0]!.ip}`);
+    for (let i = 0; i < 30; i++) await routineRead();
+    await expect(routineRead()).rejects.toMatchObject({ code: 'OVH_RATE_LIMITED', details: { urgent: false } });
+    rig.master = true;
+    const calls = rig.mock.requests.length;
+    const again = await rig.run();
+    expect(again.error).toBeUndefined();
+    expect(rig.mock.requests.length).toBeGreaterThan(calls); // it did re-read, not trust the cache
+    expect(again.steps).toEqual([]);
+  });
+
   it('already ours: no write, and the cache answers between verifications', async () => {
     rig = await makeRig(strategy, { boundTo: 'ours' });
     expect((await rig.run()).steps).toEqual([]);
