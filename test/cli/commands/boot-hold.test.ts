@@ -81,7 +81,15 @@ describe('carp-failover boot-hold', () => {
     rmSync(join(stateDir, 'demotion.json'));
     const broken = join(dir, 'no-carp.yaml');
     const noCarp = join(dir, 'sysctl-no-carp');
-    writeFileSync(noCarp, "#!/bin/sh\n[ \"$2\" = kern.boottime ] && { echo '{ sec = 1764057600, usec = 0 } Tue Nov 25 08:00:00 2025'; exit 0; }\necho \"sysctl: unknown oid '$2'\" >&2\nexit 1\n", { mode: 0o755 });
+    // A sysctl(8) of a kernel without carp.ko: kern.boottime answers, net.inet.carp.* do not.
+    const script = [
+      '#!/usr/bin/env node',
+      "const name = process.argv[process.argv.length - 1].split('=')[0];",
+      "if (name === 'kern.boottime') { console.log('{ sec = 1764057600, usec = 0 } Tue Nov 25 08:00:00 2025'); process.exit(0); }",
+      "process.stderr.write(`sysctl: unknown oid '${name}'\\n`);",
+      'process.exit(1);',
+    ];
+    writeFileSync(noCarp, `${script.join('\n')}\n`, { mode: 0o755 });
     writeFileSync(broken, `node: router-002\ncarp:\n  vhids:\n    - { vhid: 1, interface: vmx0 }\nstate_dir: ${join(dir, 'state2')}\ncommands: { ifconfig: ${bsd.ifconfig}, sysctl: ${noCarp} }\n`);
     const [file, ...args] = cliArgv('boot-hold', '-c', broken);
     const result = spawnSync(file!, args, { encoding: 'utf8', timeout: 30_000 });
