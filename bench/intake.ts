@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pino from 'pino';
 import { configSchema } from '../src/config/schema.js';
-import { startIntakeSocket } from '../src/control/intake-socket.js';
+import { startIntakeSocket } from '../src/events/intake-socket.js';
 import { Engine } from '../src/engine/engine.js';
 import { systemClock } from '../src/host/ports.js';
 import type { Resource } from '../src/resources/resource.js';

@@ -6,7 +6,7 @@ import { createConnection } from 'node:net';
 import { CarpFailoverError, type ErrorCode } from '../errors.js';
 import { loadConfig, readConfigData } from '../config/load.js';
 import { configSchema, type Config } from '../config/schema.js';
-import { EXIT } from './exit-codes.js';
+import { EXIT } from '../exit-codes.js';
 import { PROTOCOL_VERSION, READ_COMMANDS, type Command, type Reply } from '../control/protocol.js';
 
 /** A status reply is a few KiB; this bounds what a confused or hostile peer can make us buffer. */

@@ -34,6 +34,6 @@ export interface CommandSpec {
   options: OptionSpec[];
   /** Positional argument names for the usage line. */
   positional?: string[];
-  /** Returns the exit status (src/cli/exit-codes.ts). */
+  /** Returns the exit status (src/exit-codes.ts). */
   run(ctx: CommandContext): Promise<number>;
 }

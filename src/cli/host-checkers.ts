@@ -1,5 +1,5 @@
 // The host checks other modules export, registered here (carp, ospf, ovh secrets).
-import { checkCarpHost } from '../resources/carp/check-host.js';
+import { checkCarpHost } from '../host/freebsd/check-host.js';
 import { checkOspfHost } from '../resources/ospf/check-host.js';
 import { checkOvhSecrets } from '../ovh/check-host.js';
 import type { HostChecker } from './host-checks.js';

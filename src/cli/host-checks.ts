@@ -11,9 +11,6 @@ export interface HostChecker {
   check(config: Config, host: Host): Promise<HostCheck[]>;
 }
 
-/** The modules whose host checks exist in this build (see src/cli/host-checkers.ts). */
-export { HOST_CHECKERS } from './host-checkers.js';
-
 /** The Host check-config uses: the same allow-list and timeout as the daemon. */
 export function hostForChecks(config: Config): Host {
   return createHost({

@@ -4,7 +4,7 @@ import { CarpFailoverError } from '../errors.js';
 import { UsageError } from './argv.js';
 import { exitStatusOf } from './client.js';
 import type { CliIo, CommandSpec } from './command-spec.js';
-import { EXIT } from './exit-codes.js';
+import { EXIT } from '../exit-codes.js';
 import { sanitize } from './format-text.js';
 import { COMMANDS, globalOptions, parseCommandLine } from './grammar.js';
 import { commandHelp, globalHelp, usageLine } from './help.js';

@@ -5,7 +5,7 @@ import type { Logger } from 'pino';
 import type { Config } from '../config/schema.js';
 import type { Clock } from '../host/ports.js';
 import { DEMOTION_REASONS, type DemotionReason } from '../model.js';
-import type { Demotion, DemotionSnapshot } from '../resources/carp/ports.js';
+import type { Demotion, DemotionSnapshot } from '../host/freebsd/ports.js';
 
 /** Tracks what we asked Demotion for, and when the boot hold-down ends. */
 export class DemotionPolicy {

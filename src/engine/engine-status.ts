@@ -1,5 +1,5 @@
 // The engine's part of the status report; the daemon adds config, pid, drain and version.
-import type { DemotionSnapshot } from '../resources/carp/ports.js';
+import type { DemotionSnapshot } from '../host/freebsd/ports.js';
 import type { ReadinessHold } from '../resources/resource.js';
 import { isoTime, type StatusReport } from '../status/model.js';
 import type { OperatorFlags } from '../model.js';

@@ -7,7 +7,7 @@ import type { Config } from '../config/schema.js';
 import { CarpFailoverError } from '../errors.js';
 import type { Clock } from '../host/ports.js';
 import type { OperatorFlags } from '../model.js';
-import type { CarpObserver, Demotion } from '../resources/carp/ports.js';
+import type { CarpObserver, Demotion } from '../host/freebsd/ports.js';
 import type { AnyResource, ReadinessHold } from '../resources/resource.js';
 import type { Journal } from '../status/journal.js';
 import { isoTime, type StatusReport, type Timeline } from '../status/model.js';

@@ -11,7 +11,7 @@ import type { Logger } from 'pino';
 import { CarpFailoverError, summarizeError } from '../errors.js';
 import type { Clock } from '../host/ports.js';
 import type { NodeRole, OperatorFlags, VhidState } from '../model.js';
-import type { CarpObserver } from '../resources/carp/ports.js';
+import type { CarpObserver } from '../host/freebsd/ports.js';
 import { ORDER_BY_ROLE, PROVIDER_FACING, type AnyResource } from '../resources/resource.js';
 import type { Journal } from '../status/journal.js';
 import type { Config } from '../config/schema.js';

@@ -9,7 +9,7 @@
 // so we accept it with or without the '!'. The event is only a hint: the engine re-reads CARP.
 import { INTERFACE_NAME } from '../config/schema.js';
 import type { DevdEvent, DropReason } from '../control/service-api.js';
-import type { FollowedVhid } from '../resources/carp/ports.js';
+import type { FollowedVhid } from '../host/freebsd/ports.js';
 
 /** The states carp_set_state() announces (CARP_STATES in sys/netinet/ip_carp.h). */
 export const CARP_EVENT_TYPES = ['INIT', 'BACKUP', 'MASTER'] as const;

@@ -6,7 +6,7 @@ import { readFile } from 'node:fs/promises';
 import type { Logger } from 'pino';
 import type { Config } from '../config/schema.js';
 import type { Clock, Host } from '../host/ports.js';
-import type { IfconfigReader } from './carp/ifconfig-reader.js';
+import type { IfconfigReader } from '../host/freebsd/ifconfig-reader.js';
 import { buildOvhResources } from './failover-ip/index.js';
 import { GreResource } from './gre/gre-resource.js';
 import { createOspfResources } from './ospf/resource.js';

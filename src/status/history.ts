@@ -4,9 +4,8 @@
 import { readdir } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { NodeRole, VhidState } from '../model.js';
-import type { JournalEntry } from './journal.js';
 import { forEachLine } from './journal-lines.js';
-import { isoTime, type Timeline, type TimelineStep } from './model.js';
+import { isoTime, type JournalEntry, type Timeline, type TimelineStep } from './model.js';
 
 /** Timelines answered when the caller gives no usable limit. */
 export const DEFAULT_HISTORY_LIMIT = 10;

@@ -7,7 +7,7 @@ import type { Logger } from 'pino';
 import type { Config } from '../config/schema.js';
 import type { NodeRole, VhidState } from '../model.js';
 import { readTimelines } from './history.js';
-import type { Timeline, TimelineStep } from './model.js';
+import type { JournalEntry, Timeline } from './model.js';
 
 /** The journal file's name inside state_dir; rotated copies get .1 … .N. */
 export const JOURNAL_FILE = 'journal.jsonl';
@@ -15,21 +15,8 @@ export const JOURNAL_FILE = 'journal.jsonl';
 /** Longest error message kept in a step entry: a journal line stays readable and bounded. */
 const MAX_MESSAGE = 500;
 
-/** One line of the journal. `t` is ISO-8601 UTC. */
-export type JournalEntry =
-  | { t: string; type: 'transition'; from: NodeRole; to: NodeRole; vhids: VhidState[] }
-  | {
-      t: string;
-      type: 'step';
-      reconcileId: string;
-      resource: string;
-      step: string;
-      outcome: TimelineStep['outcome'];
-      durationMs: number;
-      error?: { code: string; message: string };
-    }
-  /** Every resource with a desired state was in sync after the transition that precedes it. */
-  | { t: string; type: 'converged'; reconcileId: string; afterMs: number };
+/** One line of the journal (declared in ./model.ts, which history.ts reads too). */
+export type { JournalEntry } from './model.js';
 
 export interface JournalOptions {
   path: string;

@@ -91,3 +91,19 @@ export interface Timeline {
   /** Offset of the last ok step when every resource was in sync afterwards, else null. */
   convergedAfterMs: number | null;
 }
+
+/** One line of the journal. `t` is ISO-8601 UTC. */
+export type JournalEntry =
+  | { t: string; type: 'transition'; from: NodeRole; to: NodeRole; vhids: VhidState[] }
+  | {
+      t: string;
+      type: 'step';
+      reconcileId: string;
+      resource: string;
+      step: string;
+      outcome: TimelineStep['outcome'];
+      durationMs: number;
+      error?: { code: string; message: string };
+    }
+  /** Every resource with a desired state was in sync after the transition that precedes it. */
+  | { t: string; type: 'converged'; reconcileId: string; afterMs: number };

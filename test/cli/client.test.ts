@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { callService, ClientError, exitStatusOf, MAX_REPLY_BYTES, RemoteError, request, targetFor } from '../../src/cli/client.js';
-import { EXIT } from '../../src/cli/exit-codes.js';
+import { EXIT } from '../../src/exit-codes.js';
 import { ok, startFakeService, type Answer, type FakeService, type SeenRequest } from './fake-service.js';
 
 let service: FakeService | null = null;

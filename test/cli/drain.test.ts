@@ -9,7 +9,7 @@ import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { makeDrainCommands } from '../../src/cli/commands/drain.js';
 import type { CliIo, CommandSpec } from '../../src/cli/command-spec.js';
-import { EXIT } from '../../src/cli/exit-codes.js';
+import { EXIT } from '../../src/exit-codes.js';
 import type { StatusReport } from '../../src/status/model.js';
 import { drainedReport, ovhExtra, withResource } from '../fakes/status-report.js';
 

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import type { CommandSpec } from '../../src/cli/command-spec.js';
-import { EXIT } from '../../src/cli/exit-codes.js';
+import { EXIT } from '../../src/exit-codes.js';
 import { COMMANDS } from '../../src/cli/grammar.js';
 import { runCli } from '../../src/cli/main.js';
 import type { HostCheck } from '../../src/host/host-check.js';

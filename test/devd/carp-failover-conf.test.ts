@@ -7,7 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startIntakeSocket } from '../../src/control/intake-socket.js';
+import { startIntakeSocket } from '../../src/events/intake-socket.js';
 import type { SocketServer } from '../../src/control/socket-server.js';
 import { FakeServiceApi } from '../fakes/service-api.js';
 import { captureLogger } from '../fakes/logger.js';

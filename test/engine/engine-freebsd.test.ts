@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Engine } from '../../src/engine/engine.js';
 import type { CarpState } from '../../src/model.js';
-import { createCarpObserver } from '../../src/resources/carp/observer.js';
+import { createCarpObserver } from '../../src/host/freebsd/observer.js';
 import { GreResource } from '../../src/resources/gre/gre-resource.js';
 import { Journal } from '../../src/status/journal.js';
 import { FakeDemotion } from '../fakes/carp.js';

@@ -2,7 +2,7 @@
 // that (or fails), and a Demotion fake records every set() and keeps the total as FreeBSD would
 // see our contributions (other daemons' part is `base`). Reusable by every engineer.
 import type { CarpState, CarpSysctls, DemotionReason, VhidState } from '../../src/model.js';
-import type { CarpObserver, Demotion, DemotionSnapshot, FollowedVhid } from '../../src/resources/carp/ports.js';
+import type { CarpObserver, Demotion, DemotionSnapshot, FollowedVhid } from '../../src/host/freebsd/ports.js';
 
 /** CARP as the test scripts it. */
 export class FakeCarp implements CarpObserver {

@@ -1,5 +1,5 @@
 // The FreeBSD stand-ins answer from a real namespace in the formats the service's parsers read:
-// ifconfig text parses with src/resources/carp/ifconfig-text.ts and has the line structure of the
+// ifconfig text parses with src/host/freebsd/ifconfig-text.ts and has the line structure of the
 // cited FreeBSD 14 fixtures; `ifconfig gre0 up|down` moves the link; sysctl demotion writes add.
 import { execFile, execFileSync } from 'node:child_process';
 import { promisify } from 'node:util';
@@ -9,8 +9,8 @@ import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHost } from '../../src/host/run.js';
-import { IfconfigReader } from '../../src/resources/carp/ifconfig-reader.js';
-import { parseIfconfigText } from '../../src/resources/carp/ifconfig-text.js';
+import { IfconfigReader } from '../../src/host/freebsd/ifconfig-reader.js';
+import { parseIfconfigText } from '../../src/host/freebsd/ifconfig-text.js';
 import { netnsUnavailable, skipReason, ucarpUnavailable } from '../support/env.js';
 import { nsExec } from '../support/netns.js';
 import { ROUTERS, UPSTREAM_ADDR, VIP } from './plan.js';

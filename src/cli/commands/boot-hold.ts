@@ -6,11 +6,11 @@
 import pino from 'pino';
 import { loadConfig } from '../../config/load.js';
 import { FlagStore } from '../../flags/store.js';
-import { FreeBsdDemotion } from '../../resources/carp/demotion.js';
+import { FreeBsdDemotion } from '../../host/freebsd/demotion.js';
 import type { Host } from '../../host/ports.js';
 import type { Config } from '../../config/schema.js';
 import type { CommandContext, CommandSpec } from '../command-spec.js';
-import { EXIT } from '../exit-codes.js';
+import { EXIT } from '../../exit-codes.js';
 import { hostForChecks } from '../host-checks.js';
 import { configPathOf } from './context.js';
 

@@ -8,9 +8,10 @@ import { CarpFailoverError } from '../../errors.js';
 import type { HostCheck } from '../../host/host-check.js';
 import type { Host } from '../../host/ports.js';
 import type { CommandContext, CommandSpec } from '../command-spec.js';
-import { EXIT } from '../exit-codes.js';
+import { EXIT } from '../../exit-codes.js';
 import { sanitize } from '../format-text.js';
-import { HOST_CHECKERS, hostForChecks, runHostChecks, type HostChecker } from '../host-checks.js';
+import { HOST_CHECKERS } from '../host-checkers.js';
+import { hostForChecks, runHostChecks, type HostChecker } from '../host-checks.js';
 import { configPathOf } from './context.js';
 
 /** The command with its host checkers and Host factory injectable, for tests. */

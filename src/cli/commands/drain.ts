@@ -6,7 +6,7 @@ import type { WriteCommand } from '../../control/protocol.js';
 import type { DrainCondition, StatusReport } from '../../status/model.js';
 import { drainConditions, drainHint, type DrainResult } from '../../status/drain.js';
 import type { CommandContext, CommandSpec } from '../command-spec.js';
-import { EXIT } from '../exit-codes.js';
+import { EXIT } from '../../exit-codes.js';
 import { callService, exitStatusOf, RemoteError, targetFor, type ServiceTarget } from '../client.js';
 import { configPathOf } from './context.js';
 

@@ -3,7 +3,7 @@ import type { Timeline } from '../../status/model.js';
 import { UsageError } from '../argv.js';
 import { callService, targetFor } from '../client.js';
 import type { CommandSpec } from '../command-spec.js';
-import { EXIT } from '../exit-codes.js';
+import { EXIT } from '../../exit-codes.js';
 import { formatHistory, formatJson } from '../format.js';
 import { configPathOf } from './context.js';
 

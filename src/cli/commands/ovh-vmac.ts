@@ -4,7 +4,7 @@ import { isIPv4 } from 'node:net';
 import { UsageError } from '../argv.js';
 import { ovhPath } from '../../ovh/client.js';
 import type { CommandContext } from '../command-spec.js';
-import { EXIT } from '../exit-codes.js';
+import { EXIT } from '../../exit-codes.js';
 import { openOvhSession, type OvhCommandDeps } from './ovh-session.js';
 
 interface Task {

@@ -7,7 +7,7 @@ import { requiredCalls, ruleCovers } from '../../ovh/access.js';
 import type { LegacyAuth, OAuth2Auth } from '../../ovh/auth.js';
 import { MoveStrategy, VmacStrategy, type BindingStrategy } from '../../resources/failover-ip/strategies.js';
 import type { CommandContext, CommandSpec } from '../command-spec.js';
-import { EXIT } from '../exit-codes.js';
+import { EXIT } from '../../exit-codes.js';
 import { sanitize } from '../format-text.js';
 import { openOvhSession, type OvhCommandDeps, type OvhSession } from './ovh-session.js';
 import { vmacCreate } from './ovh-vmac.js';

@@ -2,7 +2,7 @@
 // converge everything now, and wait until that run has finished.
 import { callService, targetFor } from '../client.js';
 import type { CommandSpec } from '../command-spec.js';
-import { EXIT } from '../exit-codes.js';
+import { EXIT } from '../../exit-codes.js';
 import { configPathOf } from './context.js';
 
 /** Margin over the service's own run timeout, so the service's answer wins the race. */

@@ -2,7 +2,7 @@
 import { STATUS_VERSION, type StatusReport } from '../../status/model.js';
 import { callService, targetFor } from '../client.js';
 import type { CommandSpec } from '../command-spec.js';
-import { EXIT } from '../exit-codes.js';
+import { EXIT } from '../../exit-codes.js';
 import { formatJson, formatStatus } from '../format.js';
 import { configPathOf } from './context.js';
 

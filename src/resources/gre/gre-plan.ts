@@ -2,7 +2,7 @@
 // ifconfig command line of each step. Pure: no I/O here, so the planner is table-tested.
 import { isIP } from 'node:net';
 import { validateInterfaceName, validateIpAddress, validatePrefixLength } from '../../host/validate.js';
-import type { InterfaceAddress } from '../carp/ifconfig-model.js';
+import type { InterfaceAddress } from '../../host/freebsd/ifconfig-model.js';
 
 export interface GreDesired {
   interface: string;

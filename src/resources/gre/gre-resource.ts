@@ -5,7 +5,7 @@ import { CarpFailoverError } from '../../errors.js';
 import type { Host } from '../../host/ports.js';
 import { validateInterfaceName, validateIpAddress } from '../../host/validate.js';
 import type { TargetRole } from '../../model.js';
-import { IfconfigReader } from '../carp/ifconfig-reader.js';
+import { IfconfigReader } from '../../host/freebsd/ifconfig-reader.js';
 import type { ApplyResult, Resource, ResourceContext } from '../resource.js';
 import { greStepArgv, planGre, type GreActual, type GreDesired, type GreStep } from './gre-plan.js';
 

@@ -4,7 +4,7 @@
 import { CarpFailoverError } from '../../../src/errors.js';
 import type { Clock } from '../../../src/host/ports.js';
 import type { TargetRole } from '../../../src/model.js';
-import type { FollowedVhid } from '../../../src/resources/carp/ports.js';
+import type { FollowedVhid } from '../../../src/host/freebsd/ports.js';
 import type { ApplyResult, ReadinessHold, Resource, ResourceContext, ResourceKind } from '../../../src/resources/resource.js';
 import type { FakeCarp } from '../../fakes/carp.js';
 

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { FakeHost } from '../../fakes/host.js';
-import { createCarpObserver } from '../../../src/resources/carp/observer.js';
+import { createCarpObserver } from '../../../src/host/freebsd/observer.js';
 
 const fixture = (name: string) => readFileSync(new URL(`../../fixtures/freebsd/${name}`, import.meta.url), 'utf8');
 const IFCONFIG = '/sbin/ifconfig';

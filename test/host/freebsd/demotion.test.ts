@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { decideApplied, FreeBsdDemotion, type DemotionCrashPoint } from '../../../src/resources/carp/demotion.js';
+import { decideApplied, FreeBsdDemotion, type DemotionCrashPoint } from '../../../src/host/freebsd/demotion.js';
 import type { DemotionReason } from '../../../src/model.js';
 import { FakeKernel, SYSCTL } from './fake-kernel.js';
 

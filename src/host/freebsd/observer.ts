@@ -1,7 +1,7 @@
 // The CarpObserver for FreeBSD: one `ifconfig <iface>` per followed interface, each vhid looked
 // up in what the kernel printed. A vhid that is not there is ABSENT; "<UNKNOWN>" is UNKNOWN.
-import type { Host } from '../../host/ports.js';
-import { validateInterfaceName, validateVhid } from '../../host/validate.js';
+import type { Host } from '../ports.js';
+import { validateInterfaceName, validateVhid } from '../validate.js';
 import type { VhidState } from '../../model.js';
 import type { ParsedInterface } from './ifconfig-model.js';
 import { IfconfigReader, type IfconfigReaderOptions } from './ifconfig-reader.js';

@@ -2,9 +2,9 @@
 // interfaces exist (or will be created), and the CARP sysctls are readable and sensible.
 import type { Config } from '../../config/schema.js';
 import { summarizeError } from '../../errors.js';
-import type { HostCheck } from '../../host/host-check.js';
-import type { Host } from '../../host/ports.js';
-import { validateSysctlName, type SysctlName } from '../../host/validate.js';
+import type { HostCheck } from '../host-check.js';
+import type { Host } from '../ports.js';
+import { validateSysctlName, type SysctlName } from '../validate.js';
 import type { ParsedInterface } from './ifconfig-model.js';
 import { IfconfigReader } from './ifconfig-reader.js';
 

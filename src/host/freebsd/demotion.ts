@@ -21,8 +21,8 @@
 // after the service has started in this boot, boot-hold touches nothing.
 import type { Logger } from 'pino';
 import { CarpFailoverError } from '../../errors.js';
-import type { Host } from '../../host/ports.js';
-import { validateSysctlName, type SysctlName } from '../../host/validate.js';
+import type { Host } from '../ports.js';
+import { validateSysctlName, type SysctlName } from '../validate.js';
 import { DEMOTION_REASONS, type CarpSysctls, type DemotionReason } from '../../model.js';
 import { DemotionStore, noContributions, type DemotionIntent, type DemotionRecord } from './demotion-store.js';
 import type { Demotion, DemotionSnapshot } from './ports.js';

@@ -2,9 +2,9 @@
 // supports it (asked once, then remembered), text otherwise. Shared by the CARP observer, the
 // GRE resource and `check-config --host`.
 import { CarpFailoverError } from '../../errors.js';
-import { CommandError } from '../../host/command-error.js';
-import type { Host } from '../../host/ports.js';
-import { validateInterfaceName } from '../../host/validate.js';
+import { CommandError } from '../command-error.js';
+import type { Host } from '../ports.js';
+import { validateInterfaceName } from '../validate.js';
 import type { ParsedInterface } from './ifconfig-model.js';
 import { parseIfconfigJson } from './ifconfig-json.js';
 import { parseIfconfigText } from './ifconfig-text.js';

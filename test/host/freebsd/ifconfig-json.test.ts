@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { parseIfconfigJson } from '../../../src/resources/carp/ifconfig-json.js';
-import { parseIfconfigText } from '../../../src/resources/carp/ifconfig-text.js';
-import { parseOrderedJson, OrderedObject } from '../../../src/resources/carp/ordered-json.js';
+import { parseIfconfigJson } from '../../../src/host/freebsd/ifconfig-json.js';
+import { parseIfconfigText } from '../../../src/host/freebsd/ifconfig-text.js';
+import { parseOrderedJson, OrderedObject } from '../../../src/host/freebsd/ordered-json.js';
 
 const fixture = (name: string) => readFileSync(new URL(`../../fixtures/freebsd/${name}`, import.meta.url), 'utf8');
 

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { configSchema } from '../../../src/config/schema.js';
-import { checkCarpHost } from '../../../src/resources/carp/check-host.js';
+import { checkCarpHost } from '../../../src/host/freebsd/check-host.js';
 import { FakeHost } from '../../fakes/host.js';
 
 const fixture = (name: string) => readFileSync(new URL(`../../fixtures/freebsd/${name}`, import.meta.url), 'utf8');

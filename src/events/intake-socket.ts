@@ -3,13 +3,13 @@
 // does not read); each one is either delivered to the engine as a hint or dropped, counted
 // through the api, and logged at a limited rate so that a flood of garbage cannot flood the log.
 import type { Logger } from 'pino';
-import { devdEventDropReason, parseDevdLine } from '../events/devd.js';
-import type { FollowedVhid } from '../resources/carp/ports.js';
-import type { LineDrop } from './line-reader.js';
-import { LogLimiter } from './log-limiter.js';
-import { answerRequest, CLIENT_ERROR_CODES, errorReply } from './requests.js';
-import type { DropReason, ServiceApi } from './service-api.js';
-import { startSocketServer, type SocketClient, type SocketServer } from './socket-server.js';
+import { devdEventDropReason, parseDevdLine } from './devd.js';
+import type { FollowedVhid } from '../host/freebsd/ports.js';
+import type { LineDrop } from '../control/line-reader.js';
+import { LogLimiter } from '../control/log-limiter.js';
+import { answerRequest, CLIENT_ERROR_CODES, errorReply } from '../control/requests.js';
+import type { DropReason, ServiceApi } from '../control/service-api.js';
+import { startSocketServer, type SocketClient, type SocketServer } from '../control/socket-server.js';
 
 export interface IntakeSocketOptions {
   path: string;

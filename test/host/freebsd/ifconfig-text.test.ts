@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { parseIfconfigText } from '../../../src/resources/carp/ifconfig-text.js';
+import { parseIfconfigText } from '../../../src/host/freebsd/ifconfig-text.js';
 
 const fixture = (name: string) => readFileSync(new URL(`../../fixtures/freebsd/${name}`, import.meta.url), 'utf8');
 

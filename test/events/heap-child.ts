@@ -4,7 +4,7 @@
 import { Writable } from 'node:stream';
 import { join } from 'node:path';
 import pino from 'pino';
-import { startIntakeSocket } from '../../src/control/intake-socket.js';
+import { startIntakeSocket } from '../../src/events/intake-socket.js';
 import { startStatusSocket } from '../../src/control/status-socket.js';
 import { FakeServiceApi } from '../fakes/service-api.js';
 

@@ -1,5 +1,5 @@
 // How the engine reads CARP and moves the demotion counter. Implemented for FreeBSD in
-// src/resources/carp/ (ifconfig, sysctl through src/host/), faked in test/fakes/.
+// src/host/freebsd/ (ifconfig, sysctl through src/host/run.ts), faked in test/fakes/.
 import type { CarpSysctls, DemotionReason, VhidState } from '../../model.js';
 
 /** A vhid the config follows. */
