@@ -18,7 +18,7 @@ import { configSchema } from '../src/config/schema.js';
 import { startIntakeSocket } from '../src/events/intake-socket.js';
 import { Engine } from '../src/engine/engine.js';
 import { systemClock } from '../src/host/ports.js';
-import type { Resource } from '../src/resources/resource.js';
+import { steps, type GreStatus, type Plan, type Resource } from '../src/resources/resource.js';
 import { Journal } from '../src/status/journal.js';
 import { FakeCarp, FakeDemotion } from '../test/fakes/carp.js';
 import { FakeServiceApi } from '../test/fakes/service-api.js';
@@ -35,6 +35,7 @@ const LINE = '!system=CARP subsystem=1@vmx0 type=MASTER\n';
 class TimedResource implements Resource<string, string, string> {
   readonly id = 'gre:bench0';
   readonly kind = 'gre' as const;
+  readonly lane = 'local' as const;
   converges = 0;
   private waiter: ((at: number) => void) | null = null;
 
@@ -44,8 +45,8 @@ class TimedResource implements Resource<string, string, string> {
   async observe(): Promise<string> {
     return 'down';
   }
-  plan(desired: string, actual: string): string[] {
-    return desired === actual ? [] : [desired];
+  plan(desired: string, actual: string): Plan<string> {
+    return steps(desired === actual ? [] : [desired]);
   }
   async apply(): Promise<void> {
     this.converges++;
@@ -55,6 +56,9 @@ class TimedResource implements Resource<string, string, string> {
   }
   describe(step: string): string {
     return `ifconfig bench0 ${step}`;
+  }
+  status(): GreStatus {
+    return { kind: 'gre', interface: 'bench0', mode: 'follow-carp', up: false };
   }
   /** Resolves with the time of the next converge call. */
   nextConverge(): Promise<number> {

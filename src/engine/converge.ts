@@ -4,8 +4,7 @@
 import type { Logger } from 'pino';
 import { summarizeError, type ErrorSummary } from '../errors.js';
 import type { Clock } from '../host/ports.js';
-import type { NodeRole, TargetRole } from '../model.js';
-import { PROVIDER_FACING, type AnyResource, type ResourceContext } from '../resources/resource.js';
+import type { AnyResource, DesiredContext, Mastership, Plan, ResourceContext } from '../resources/resource.js';
 import type { Journal } from '../status/journal.js';
 import type { Config } from '../config/schema.js';
 import { abortable } from './abortable.js';
@@ -25,8 +24,8 @@ export interface ConvergeRun {
   reconcileId: string;
   log: Logger;
   signal: AbortSignal;
-  role: NodeRole;
-  roleSince: number;
+  /** What every resource is told: the mastership, the drain flag, keepPath. */
+  context: DesiredContext;
   frozen: boolean;
   stillMaster(): Promise<boolean>;
   /** Asks for a run no later than `at` (settle deadline, retry, requeue). */
@@ -43,13 +42,23 @@ export interface ConvergeOutcome {
   failed: boolean;
 }
 
-/** Converges one resource toward `target`, honouring settle times, backoff and freeze. */
-export async function convergeResource(resource: AnyResource, state: ResourceState, target: TargetRole, run: ConvergeRun): Promise<ConvergeOutcome> {
+/** The Mastership part of a desired context (what observe, plan and apply are told). */
+export function mastershipOf(context: DesiredContext): Mastership {
+  return { role: context.role, target: context.target, since: context.since, epoch: context.epoch };
+}
+
+/** The context handed to observe() and apply() of one resource in one run. */
+export function resourceContext(resource: AnyResource, run: ConvergeRun, log: Logger): ResourceContext {
+  return { reconcileId: run.reconcileId, signal: run.signal, log, clock: run.clock, mastership: mastershipOf(run.context), stillMaster: () => run.stillMaster() };
+}
+
+/** Converges one resource toward the desired state for run.context, honouring settle times, backoff and freeze. */
+export async function convergeResource(resource: AnyResource, state: ResourceState, run: ConvergeRun): Promise<ConvergeOutcome> {
   const now = run.clock.now();
   const log = run.log.child({ resource: resource.id });
   let desired: unknown;
   try {
-    desired = resource.desired(target);
+    desired = resource.desired(run.context);
   } catch (error) {
     fail(resource, state, run, log, error, 'desired');
     return { relevant: true, inSync: false, failed: true };
@@ -65,16 +74,17 @@ export async function convergeResource(resource: AnyResource, state: ResourceSta
     return { relevant: false, inSync: true, failed: false };
   }
 
-  const provider = PROVIDER_FACING.has(resource.kind);
+  const provider = resource.lane === 'provider';
   const settleMs = provider ? run.config.settle.provider_ms : run.config.settle.local_ms;
+  const since = run.context.since;
   // Provider writes are slow and public: only a MASTER that has stayed MASTER may make them.
-  if (provider && run.role !== 'MASTER') {
+  if (provider && run.context.role !== 'MASTER') {
     state.waiting = 'not master';
     return { relevant: true, inSync: false, failed: false };
   }
-  if (now - run.roleSince < settleMs) {
+  if (now - since < settleMs) {
     state.waiting = 'settling';
-    run.wakeAt(run.roleSince + settleMs);
+    run.wakeAt(since + settleMs);
     return { relevant: true, inSync: false, failed: false };
   }
   if (state.nextRetryAt !== null && state.nextRetryAt > now) {
@@ -83,10 +93,20 @@ export async function convergeResource(resource: AnyResource, state: ResourceSta
     return { relevant: true, inSync: state.inSync === true, failed: false };
   }
 
-  const ctx: ResourceContext = { reconcileId: run.reconcileId, signal: run.signal, log, clock: run.clock, stillMaster: () => run.stillMaster() };
+  const ctx = resourceContext(resource, run, log);
   let stage = 'observe';
   try {
-    let steps = await observeAndPlan(resource, state, desired, ctx, run);
+    const plan = await observeAndPlan(resource, state, desired, ctx, run);
+    if (plan.kind === 'wait') {
+      // Someone else has to act first (an OVH task, a re-claim hold): look again then, no penalty.
+      requeue(state, run, plan.requeueAfterMs, plan.reason);
+      return { relevant: true, inSync: false, failed: false };
+    }
+    if (plan.kind === 'blocked') {
+      stage = 'plan';
+      throw plan.error;
+    }
+    const steps = plan.steps;
     if (steps.length === 0) {
       succeed(state);
       return { relevant: true, inSync: true, failed: false };
@@ -109,21 +129,17 @@ export async function convergeResource(resource: AnyResource, state: ResourceSta
       }
     }
     if (requeueMs !== null) {
-      // The resource is waiting on someone else (an OVH task): look again then, no retry penalty.
-      state.requeueAt = run.clock.now() + requeueMs;
-      run.wakeAt(state.requeueAt);
-      state.attempts = 0;
-      state.nextRetryAt = null;
-      state.inSync = false;
-      state.waiting = 'requeued';
+      // The resource is waiting on someone else (the task it started): look again then.
+      requeue(state, run, requeueMs, null);
       return { relevant: true, inSync: false, failed: false };
     }
     // Verify: status and convergence stats report what the world says, not what we hoped.
     stage = 'verify';
-    steps = await observeAndPlan(resource, state, desired, ctx, run);
+    const after = await observeAndPlan(resource, state, desired, ctx, run);
+    const verified = after.kind === 'steps' && after.steps.length === 0;
     succeed(state);
-    if (steps.length > 0) state.waiting = 'unverified';
-    return { relevant: true, inSync: steps.length === 0, failed: false };
+    if (!verified) state.waiting = 'unverified';
+    return { relevant: true, inSync: verified, failed: false };
   } catch (error) {
     const summary = summarizeError(error);
     if (summary.code === 'NOT_MASTER') {
@@ -132,6 +148,7 @@ export async function convergeResource(resource: AnyResource, state: ResourceSta
       log.info({ stage }, 'stopped: no longer MASTER');
       return { relevant: true, inSync: false, failed: false };
     }
+    // Observation failures are journaled (a failover timeline must show them); blocked is not a step.
     if (stage === 'observe' || stage === 'verify') journalStep(run, resource.id, stage, 'error', 0, summary);
     fail(resource, state, run, log, error, stage);
     return { relevant: true, inSync: false, failed: true };
@@ -147,15 +164,28 @@ function sameDesired(a: unknown, b: unknown): boolean {
   }
 }
 
-async function observeAndPlan(resource: AnyResource, state: ResourceState, desired: unknown, ctx: ResourceContext, run: ConvergeRun): Promise<unknown[]> {
+async function observeAndPlan(resource: AnyResource, state: ResourceState, desired: unknown, ctx: ResourceContext, run: ConvergeRun): Promise<Plan<unknown>> {
   state.observeAttempted = true;
   const actual: unknown = await abortable(resource.observe(ctx), run.signal);
   state.actual = actual;
   state.observed = true;
   state.lastObservedAt = run.clock.now();
-  const steps = resource.plan(desired, actual) as unknown[];
-  state.inSync = steps.length === 0;
-  return steps;
+  const plan = resource.plan(desired, actual, ctx.mastership) as Plan<unknown>;
+  state.inSync = plan.kind === 'steps' && plan.steps.length === 0;
+  state.waitingFor = plan.kind === 'wait' ? plan.reason : null;
+  return plan;
+}
+
+/** Looks at the resource again after `ms` (bounded), with no retry penalty: it is not failing. */
+function requeue(state: ResourceState, run: ConvergeRun, ms: number, reason: string | null): void {
+  const bounded = Number.isNaN(ms) ? MIN_REQUEUE_MS : Math.min(MAX_REQUEUE_MS, Math.max(MIN_REQUEUE_MS, ms));
+  state.requeueAt = run.clock.now() + bounded;
+  run.wakeAt(state.requeueAt);
+  state.attempts = 0;
+  state.nextRetryAt = null;
+  state.inSync = false;
+  state.waiting = 'requeued';
+  state.waitingFor = reason;
 }
 
 async function applyStep(resource: AnyResource, step: unknown, ctx: ResourceContext, run: ConvergeRun, log: Logger) {

@@ -3,6 +3,8 @@ import type { DemotionSnapshot } from '../host/freebsd/ports.js';
 import type { ReadinessHold } from '../resources/resource.js';
 import { isoTime, type StatusReport } from '../status/model.js';
 import type { OperatorFlags } from '../model.js';
+import type { Mastership } from '../resources/resource.js';
+import { targetRole } from './role.js';
 import type { EngineMemory } from './reconcile-run.js';
 import { freshState, resourceStatus } from './resource-state.js';
 
@@ -44,6 +46,7 @@ export interface StatusInput {
 export function buildEngineStatus(input: StatusInput): EngineStatus {
   const { memory } = input;
   const holds = input.bootHeld ? [BOOT_HOLD, ...input.holds] : [...input.holds];
+  const mastership: Mastership = { role: memory.role, target: targetRole(memory.role), since: memory.roleSince, epoch: memory.epoch };
   return {
     node: memory.config.node,
     role: memory.role,
@@ -52,7 +55,7 @@ export function buildEngineStatus(input: StatusInput): EngineStatus {
     demotion: { ...input.demotion, ours: { ...input.demotion.ours } },
     flags: { ...input.flags },
     readiness: { ready: holds.length === 0, holds },
-    resources: memory.resources.map((r) => resourceStatus(r, memory.states.get(r.id) ?? freshState())),
+    resources: memory.resources.map((r) => resourceStatus(r, memory.states.get(r.id) ?? freshState(), mastership)),
     counters: { ...memory.counters, journalErrors: input.journalErrors },
     lastReconcile: input.lastReconcile ? { ...input.lastReconcile } : null,
     convergence: { ...input.convergence },

@@ -80,6 +80,7 @@ export class Engine {
       states: new Map(),
       role: 'INIT',
       roleSince: this.startedAt,
+      epoch: 0,
       vhids: deps.config.carp.vhids.map((v) => ({ vhid: v.vhid, interface: v.interface, state: 'UNKNOWN' })),
       carpFailures: 0,
       counters,

@@ -12,12 +12,12 @@ import { CarpFailoverError, summarizeError } from '../errors.js';
 import type { Clock } from '../host/ports.js';
 import type { NodeRole, OperatorFlags, VhidState } from '../model.js';
 import type { CarpObserver } from '../host/freebsd/ports.js';
-import { ORDER_BY_ROLE, PROVIDER_FACING, type AnyResource } from '../resources/resource.js';
+import { ORDER_BY_ROLE, type AnyResource, type DesiredContext } from '../resources/resource.js';
 import type { Journal } from '../status/journal.js';
 import type { Config } from '../config/schema.js';
 import { abortable } from './abortable.js';
 import { backoffDelay } from './backoff.js';
-import { convergeResource, type ConvergeRun } from './converge.js';
+import { convergeResource, resourceContext, type ConvergeRun } from './converge.js';
 import { freshState, resetBackoff, type ResourceState } from './resource-state.js';
 import { deriveRole, targetRole } from './role.js';
 
@@ -28,6 +28,8 @@ export interface EngineMemory {
   states: Map<string, ResourceState>;
   role: NodeRole;
   roleSince: number;
+  /** Grows by one at each entry into MASTER (0 before the first): the mastership epoch. */
+  epoch: number;
   vhids: VhidState[];
   /** Consecutive failed CARP reads (backoff for the next try). */
   carpFailures: number;
@@ -90,6 +92,7 @@ export async function reconcileOnce(memory: EngineMemory, ports: RunPorts, flags
   const role = deriveRole(vhids);
   outcome.transition = noteRole(memory, ports, vhids, role, log);
   const target = targetRole(role);
+  const context: DesiredContext = { role, target, since: memory.roleSince, epoch: memory.epoch, draining: flags.drain, keepPath: false };
 
   const run: ConvergeRun = {
     config,
@@ -99,8 +102,7 @@ export async function reconcileOnce(memory: EngineMemory, ports: RunPorts, flags
     reconcileId,
     log,
     signal,
-    role,
-    roleSince: memory.roleSince,
+    context,
     frozen: flags.freeze,
     wakeAt,
     countError: () => {
@@ -134,23 +136,39 @@ export async function reconcileOnce(memory: EngineMemory, ports: RunPorts, flags
         outcome.converged = false;
         continue;
       }
-      const result = await convergeResource(resource, state, target, run);
+      const result = await convergeResource(resource, state, run);
       if (result.failed) outcome.ok = false;
       if (result.relevant && !result.inSync) outcome.converged = false;
     }
   }
+  // Provider resources converge after the local ones, and only on a MASTER.
+  for (const resource of resources) {
+    if (visited.has(resource.id) || resource.lane !== 'provider') continue;
+    visited.add(resource.id);
+    const state = stateOf(memory, resource.id);
+    if (target === 'MASTER') {
+      if (signal.aborted) {
+        state.waiting = 'aborted';
+        outcome.converged = false;
+        continue;
+      }
+      const result = await convergeResource(resource, state, run);
+      if (result.failed) outcome.ok = false;
+      if (result.relevant && !result.inSync) outcome.converged = false;
+      continue;
+    }
+    state.desired = null;
+    state.inSync = null;
+    state.waiting = 'not master';
+    if (flags.drain) await observeOnly(resource, state, run);
+  }
   for (const resource of resources) {
     if (visited.has(resource.id)) continue;
-    // Kinds absent from this role's order (OVH while not MASTER): never touched. Still told the
-    // role (they answer undefined), so that a mastership that ends and starts again between two
-    // of their calls is seen as a new one (the OVH resource then re-reads the binding, instead of
-    // trusting a cached "ours" the peer may have taken meanwhile).
-    resource.desired(target);
+    // A kind absent from this role's order: left alone.
     const state = stateOf(memory, resource.id);
     state.desired = null;
     state.inSync = null;
-    state.waiting = PROVIDER_FACING.has(resource.kind) ? 'not master' : null;
-    if (flags.drain && PROVIDER_FACING.has(resource.kind)) await observeOnly(resource, state, run);
+    state.waiting = null;
   }
   if (signal.aborted) {
     outcome.ok = outcome.ok && outcome.rerun; // a role change is not a failure; a timeout is
@@ -174,7 +192,7 @@ async function observeOnly(resource: AnyResource, state: ResourceState, run: Con
   if (run.signal.aborted) return;
   state.observeAttempted = true;
   try {
-    state.actual = await abortable(resource.observe({ reconcileId: run.reconcileId, signal: run.signal, log: run.log.child({ resource: resource.id }), clock: run.clock, stillMaster: () => run.stillMaster() }), run.signal);
+    state.actual = await abortable(resource.observe(resourceContext(resource, run, run.log.child({ resource: resource.id }))), run.signal);
     state.observed = true;
     state.lastObservedAt = run.clock.now();
   } catch (error) {
@@ -189,6 +207,7 @@ function noteRole(memory: EngineMemory, ports: RunPorts, vhids: VhidState[], rol
   const at = ports.clock.now();
   memory.role = role;
   memory.roleSince = at;
+  if (role === 'MASTER') memory.epoch++;
   memory.counters.transitions = (memory.counters.transitions ?? 0) + 1;
   // A new role deserves prompt first attempts, not the delays earned under the old one.
   for (const state of memory.states.values()) resetBackoff(state);

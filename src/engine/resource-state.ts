@@ -1,7 +1,7 @@
 // What the engine remembers about each resource between runs: last observation, errors and
 // backoff. Kept by resource id so a config reload can carry it over to a new instance.
 import type { ErrorSummary } from '../errors.js';
-import type { AnyResource } from '../resources/resource.js';
+import type { AnyResource, KindStatus, Mastership } from '../resources/resource.js';
 import { isoTime, type ResourceStatus } from '../status/model.js';
 
 /** Why the engine is not acting on a resource right now (ResourceStatus.waiting). */
@@ -42,6 +42,8 @@ export interface ResourceState {
   /** A resource asked to be looked at again then (ApplyResult.requeueAfterMs). */
   requeueAt: number | null;
   waiting: WaitingReason | null;
+  /** What the resource's plan said it waits for (an OVH task, a re-claim hold), else null. */
+  waitingFor: string | null;
   errorCounts: Record<string, number>;
 }
 
@@ -60,6 +62,7 @@ export function freshState(): ResourceState {
     nextRetryAt: null,
     requeueAt: null,
     waiting: null,
+    waitingFor: null,
     errorCounts: {},
   };
 }
@@ -70,14 +73,15 @@ export function resetBackoff(state: ResourceState): void {
   state.nextRetryAt = null;
 }
 
-/** The status-socket view of one resource. */
-export function resourceStatus(resource: AnyResource, state: ResourceState): ResourceStatus {
-  let extra: Record<string, unknown> = {};
+/** The status-socket view of one resource; `detail` is its kind's typed status. */
+export function resourceStatus(resource: AnyResource, state: ResourceState, mastership: Mastership): ResourceStatus {
+  let detail: KindStatus | null = null;
+  let detailError: string | null = null;
   try {
-    extra = resource.extraStatus?.() ?? {};
+    detail = resource.status(mastership);
   } catch (error) {
-    // A broken extraStatus must not break `status` for every other resource.
-    extra = { extraStatusError: error instanceof Error ? error.message : String(error) };
+    // A broken status() must not break `status` for every other resource.
+    detailError = error instanceof Error ? error.message : String(error);
   }
   return {
     id: resource.id,
@@ -91,7 +95,9 @@ export function resourceStatus(resource: AnyResource, state: ResourceState): Res
     attempts: state.attempts,
     nextRetryAt: isoTime(state.nextRetryAt),
     waiting: state.waiting,
+    waitingFor: state.waitingFor,
     errorCounts: { ...state.errorCounts },
-    extra,
+    detail,
+    detailError,
   };
 }

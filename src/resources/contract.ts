@@ -1,6 +1,7 @@
-// The resource contract, version 2 (issue "Engine v2"). The engine migrates to these types and
-// src/resources/resource.ts then re-exports them in place of the v1 ones; until then this file
-// is the agreed target that new resources (the shared-vMAC carrier, path checks) are written to.
+// The resource contract, version 2 (issue "Engine v2"). The engine and every resource use it;
+// src/resources/resource.ts re-exports each type under its plain name (ResourceV2 → Resource,
+// ResourceContextV2 → ResourceContext, …) together with the converge order: import from there.
+// The V2 names here stay valid for code written against this file first.
 //
 // What changes from v1, and why:
 // - Tell, don't infer: the engine hands every resource its Mastership (role, since when, and an
@@ -112,6 +113,8 @@ export interface GreStatus {
   kind: 'gre';
   interface: string;
   mode: 'follow-carp' | 'always-up';
+  /** The tunnel is up as last observed; null before the first observation or when missing. */
+  up: boolean | null;
 }
 
 /** OSPF interface cost status. */
@@ -189,8 +192,11 @@ export interface ResourceV2<Desired = unknown, Actual = unknown, Step = unknown>
   describe(step: Step): string;
   /** Unmet readiness checks seen in the last observation (OSPF neighbours…). */
   readiness?(actual: Actual): ReadinessHoldV2[];
-  /** This kind's typed status. */
-  status(): KindStatus;
+  /**
+   * This kind's typed status. The engine passes its current mastership: state that belongs to a
+   * mastership (`contested`) is reported only while that mastership lasts.
+   */
+  status(mastership: Mastership): KindStatus;
   /** Releases timers, sockets, HTTP pools; called on shutdown and when a reload drops it. */
   close?(): Promise<void>;
 }

@@ -1,75 +1,58 @@
-// The contract every managed resource implements (GRE tunnel, OSPF interface, OVH failover IP).
-// The engine calls: desired(role) → observe() → plan(desired, actual) → apply(step) for each step,
-// in the order of ORDER_BY_ROLE, one resource at a time, from one writer.
-import type { Logger } from 'pino';
-import type { Clock } from '../host/ports.js';
+// THE resource contract (v2): every managed resource (GRE tunnel, OSPF interface, the shared-vMAC
+// carrier, OVH failover IP) implements `Resource`. The types are defined in contract.ts, where
+// they were agreed first, and re-exported here under their plain names with the converge order.
+//
+// The engine tells each resource its Mastership; desired(context) is pure; observe() reads the
+// world; plan() returns steps, a wait or blocked; apply(step) performs one step. Local resources
+// converge in the local lane in the order of ORDER_BY_ROLE; provider resources in their own lane.
 import type { TargetRole } from '../model.js';
+import type {
+  ApplyResultV2,
+  Lane,
+  ReadinessHoldV2,
+  ResourceContextV2,
+  ResourceKindV2,
+  ResourceV2,
+} from './contract.js';
+
+export { blocked, steps, waitFor } from './contract.js';
+export type {
+  DesiredContext,
+  FailoverIpStatus,
+  GreStatus,
+  KindStatus,
+  Lane,
+  Mastership,
+  OspfStatus,
+  OvhTaskStatus,
+  Plan,
+  VmacCarrierStatus,
+} from './contract.js';
 
 /** Resource kinds; the engine orders converge by kind. */
-export type ResourceKind = 'gre' | 'ospf' | 'ovh';
-
-/** Converge order. OVH is absent from BACKUP on purpose: a BACKUP never gives the IP back. */
-export const ORDER_BY_ROLE: Readonly<Record<TargetRole, readonly ResourceKind[]>> = {
-  MASTER: ['gre', 'ospf', 'ovh'],
-  BACKUP: ['ospf', 'gre'],
-};
-
-/** Provider-facing kinds wait for the long settle time and never act while not MASTER. */
-export const PROVIDER_FACING: ReadonlySet<ResourceKind> = new Set(['ovh']);
-
-/** What the engine hands a resource for one reconcile run. */
-export interface ResourceContext {
-  /** Short id of this run; on every log line of the run. */
-  reconcileId: string;
-  /** Aborted when the run times out or the role changes under it: stop promptly. */
-  signal: AbortSignal;
-  log: Logger;
-  clock: Clock;
-  /**
-   * Re-reads CARP from the kernel right now. Provider writes call it immediately before each
-   * write and stop (NOT_MASTER) unless it answers true.
-   */
-  stillMaster(): Promise<boolean>;
-}
-
+export type ResourceKind = ResourceKindV2;
+/** One managed thing (see contract.ts for each member's rules). */
+export type Resource<Desired = unknown, Actual = unknown, Step = unknown> = ResourceV2<Desired, Actual, Step>;
+/** What the engine hands a resource for observe() and apply() in one run. */
+export type ResourceContext = ResourceContextV2;
 /** What one applied step asks of the engine. */
-export interface ApplyResult {
-  /** Come back (re-observe) after this long even if nothing else happens: task polling. */
-  requeueAfterMs?: number;
-}
-
+export type ApplyResult = ApplyResultV2;
 /** A readiness check that is not met; holds the readiness demotion while present. */
-export interface ReadinessHold {
-  resource: string;
-  reason: string;
-}
+export type ReadinessHold = ReadinessHoldV2;
 
 /**
- * One managed thing. Desired and Actual must be JSON-safe: the status socket shows them as is.
- * Errors are thrown as CarpFailoverError subclasses (typed, with code and details), never
- * returned as booleans.
+ * Local converge order by target role. Becoming MASTER: tunnel up, then the cost lowered, then
+ * the vMAC carried; becoming BACKUP the reverse for routing (cost raised first, so traffic leaves
+ * before the tunnel goes down). Provider kinds are not here: they run in the provider lane, and
+ * only on a MASTER (a BACKUP never gives the IP back).
  */
-export interface Resource<Desired = unknown, Actual = unknown, Step = unknown> {
-  /** Unique and stable across reloads: "gre:gre0", "ospf:gre0", "ovh:192.0.2.10/32". */
-  readonly id: string;
-  readonly kind: ResourceKind;
-  /** What the resource should look like for the role; undefined means "leave it alone". */
-  desired(role: TargetRole): Desired | undefined;
-  /** Reads the real state (ifconfig, vtysh, OVH API). */
-  observe(ctx: ResourceContext): Promise<Actual>;
-  /** Pure: the steps that take actual to desired, [] when in sync. */
-  plan(desired: Desired, actual: Actual): Step[];
-  /** Performs one step. Idempotent: a step replayed after a crash must do no harm. */
-  apply(step: Step, ctx: ResourceContext): Promise<ApplyResult | void>;
-  /** One line naming a step, for the journal and logs ("ifconfig gre0 up"). */
-  describe(step: Step): string;
-  /** Unmet readiness checks seen in the last observation (OSPF neighbours…). */
-  readiness?(actual: Actual): ReadinessHold[];
-  /** Extra status fields (OVH task in flight, contested…), JSON-safe. */
-  extraStatus?(): Record<string, unknown>;
-  /** Releases timers, sockets, HTTP pools; called on shutdown and when a reload drops it. */
-  close?(): Promise<void>;
-}
+export const ORDER_BY_ROLE: Readonly<Record<TargetRole, readonly ResourceKind[]>> = {
+  MASTER: ['gre', 'ospf', 'vmac'],
+  BACKUP: ['ospf', 'gre', 'vmac'],
+};
+
+/** The lane each kind converges in (a resource states its own; this is for kind-level checks). */
+export const LANE_OF_KIND: Readonly<Record<ResourceKind, Lane>> = { gre: 'local', ospf: 'local', vmac: 'local', ovh: 'provider' };
 
 /** A resource as the engine holds it, without type parameters. */
 export type AnyResource = Resource<any, any, any>;

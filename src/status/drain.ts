@@ -5,14 +5,15 @@
 // Conditions:
 //   vhids        every followed vhid is BACKUP here (the peer took MASTER);
 //   demotion     our maintenance demotion contribution is applied;
-//   <ovh id>     every OVH failover IP is bound to another router (extra.binding.ours === false and
-//                a target: bound nowhere is not handed over),
-//                read after this node left MASTER (an older read proves nothing; extra.bindingReadAt
-//                when the resource reports it, since it may answer observe from its cache);
+//   <ovh id>     every OVH failover IP is bound to another router (its FailoverIpStatus: binding.ours
+//                false and a target: bound nowhere is not handed over), read after this node left
+//                MASTER (an older read proves nothing; bindingReadAt, since the resource may answer
+//                observe from its cache);
 //   <ospf id>    the OSPF cost is at its BACKUP value: in sync, observed while not MASTER;
 //   <gre id>     follow-carp tunnels are down (always-up ones up): in sync, observed while not
 //                MASTER.
 // A resource left alone for the current role (no desired state, never observed) is met.
+import type { FailoverIpStatus } from '../resources/resource.js';
 import type { DrainCondition, ResourceStatus, StatusReport } from './model.js';
 
 export interface DrainResult {
@@ -20,13 +21,9 @@ export interface DrainResult {
   conditions: DrainCondition[];
 }
 
-/** The shape the OVH resource's extraStatus() gives (only what we read). */
-interface OvhExtra {
-  binding?: { target?: string | null; ours?: boolean } | null;
-  /** When the binding was read from OVH (the resource may answer observe from its cache). */
-  bindingReadAt?: string | null;
-  taskInFlight?: unknown;
-  contested?: boolean;
+/** The failover IP's typed status, when the resource reported one. */
+function ovhDetail(resource: ResourceStatus): FailoverIpStatus | null {
+  return resource.detail?.kind === 'ovh' ? resource.detail : null;
 }
 
 /** What the checks read: a whole report, or the daemon's report before its `drain` field is set. */
@@ -76,9 +73,8 @@ function demotionCondition(report: DrainInput): DrainCondition {
 
 function ovhCondition(resource: ResourceStatus, report: DrainInput): DrainCondition {
   const name = resource.id;
-  const extra = resource.extra as OvhExtra;
-  const binding = extra.binding ?? null;
-  if (binding === null || typeof binding.ours !== 'boolean') {
+  const binding = ovhDetail(resource)?.binding ?? null;
+  if (binding === null) {
     return { name, met: false, detail: `binding unknown${errorSuffix(resource)}` };
   }
   const target = binding.target ?? 'nowhere';
@@ -91,7 +87,7 @@ function ovhCondition(resource: ResourceStatus, report: DrainInput): DrainCondit
   }
   if (binding.ours) return { name, met: false, detail: `still bound here (${target})${errorSuffix(resource)}` };
   // Not here is not enough: an IP bound nowhere (a vMAC claim half done) reaches nobody.
-  if (binding.target === null || binding.target === undefined) return { name, met: false, detail: `bound nowhere: the peer has not claimed it yet${errorSuffix(resource)}` };
+  if (binding.target === null) return { name, met: false, detail: `bound nowhere: the peer has not claimed it yet${errorSuffix(resource)}` };
   return { name, met: true, detail: `bound to ${target}` };
 }
 
@@ -160,8 +156,7 @@ export function drainHint(result: DrainResult, report: DrainInput): string | nul
 }
 
 function ovhHint(resource: ResourceStatus, report: DrainInput): string {
-  const extra = resource.extra as OvhExtra;
-  const binding = extra.binding ?? null;
+  const binding = ovhDetail(resource)?.binding ?? null;
   if (binding === null) {
     return `${resource.id}: the binding has not been read${resource.lastError ? ` (last error ${resource.lastError.code}: ${resource.lastError.message})` : ''}: check OVH credentials and reachability`;
   }
@@ -172,7 +167,7 @@ function ovhHint(resource: ResourceStatus, report: DrainInput): string {
     if (report.role === 'MASTER') return `${resource.id} stays here while this node is MASTER`;
     return `${resource.id}: the peer's OVH claim has not landed: check its status (contested, taskInFlight, OVH call errors)`;
   }
-  if (binding.target === null || binding.target === undefined) {
+  if (binding.target === null) {
     return `${resource.id}: the peer's OVH claim has not landed and the IP is bound nowhere (no traffic reaches it): check the peer's status (taskInFlight, OVH call errors)`;
   }
   return `${resource.id} is still converging`;
@@ -185,8 +180,7 @@ function observedSinceRoleChange(resource: ResourceStatus, report: DrainInput): 
 
 /** The OVH binding's own read time when the resource reports it, else the last observation. */
 function bindingReadAt(resource: ResourceStatus): string | null {
-  const readAt = (resource.extra as OvhExtra).bindingReadAt;
-  return typeof readAt === 'string' ? readAt : resource.lastObservedAt;
+  return ovhDetail(resource)?.bindingReadAt ?? resource.lastObservedAt;
 }
 
 function bindingReadSinceRoleChange(resource: ResourceStatus, report: DrainInput): boolean {

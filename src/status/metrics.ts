@@ -88,33 +88,28 @@ export function renderMetrics(report: StatusReport): string {
     ),
   );
 
-  const ovh = report.resources.filter((r) => r.kind === 'ovh');
+  const ovh = report.resources.flatMap((r) => (r.detail?.kind === 'ovh' ? [{ id: r.id, status: r.detail }] : []));
   add(
     'ovh_calls_total',
     'counter',
     'OVH API calls since start, by failover IP resource and result.',
-    ovh.flatMap((r) => {
-      const calls = objectField(r.extra, 'calls');
-      if (!calls) return [];
-      return Object.entries(calls)
+    ovh.flatMap(({ id, status }) =>
+      Object.entries(status.calls)
         .filter(([, count]) => typeof count === 'number')
-        .map(([result, count]) => ({ labels: { resource: r.id, result }, value: count as number }));
-    }),
+        .map(([result, count]) => ({ labels: { resource: id, result }, value: count })),
+    ),
   );
   add(
     'contested',
     'gauge',
     'Per OVH failover IP: 1 while its binding keeps being moved away from this MASTER (split brain).',
-    ovh.map((r) => ({ labels: { resource: r.id }, value: r.extra.contested === true ? 1 : 0 })),
+    ovh.map(({ id, status }) => ({ labels: { resource: id }, value: status.contested ? 1 : 0 })),
   );
   add(
     'ovh_bound_here',
     'gauge',
     'Per OVH failover IP: 1 when the last read binding is this router, 0 when another; absent when unknown.',
-    ovh.flatMap((r) => {
-      const binding = objectField(r.extra, 'binding');
-      return binding && typeof binding.ours === 'boolean' ? [{ labels: { resource: r.id }, value: binding.ours ? 1 : 0 }] : [];
-    }),
+    ovh.flatMap(({ id, status }) => (status.binding ? [{ labels: { resource: id }, value: status.binding.ours ? 1 : 0 }] : [])),
   );
 
   add(
@@ -236,11 +231,6 @@ function snakeCase(key: string): string {
     .replace(/[^a-zA-Z0-9_]/g, '_')
     .toLowerCase();
   return /^[a-z_]/.test(snake) ? snake : `_${snake}`;
-}
-
-function objectField(extra: Record<string, unknown>, key: string): Record<string, unknown> | null {
-  const value = extra[key];
-  return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
 }
 
 function countBy(values: string[]): Array<[string, number]> {

@@ -2,7 +2,7 @@
 // the drain checks. Timestamps are ISO-8601 strings (UTC); durations are milliseconds.
 import type { ErrorSummary } from '../errors.js';
 import type { DemotionReason, NodeRole, OperatorFlags, VhidState } from '../model.js';
-import type { ReadinessHold, ResourceKind } from '../resources/resource.js';
+import type { KindStatus, ReadinessHold, ResourceKind } from '../resources/resource.js';
 
 /** Bumped only on an incompatible change of StatusReport. */
 export const STATUS_VERSION = 1;
@@ -23,9 +23,14 @@ export interface ResourceStatus {
   nextRetryAt: string | null;
   /** Why the engine is not acting on it right now (settling, frozen, backoff…), or null. */
   waiting: string | null;
+  /** What its plan waits for (an OVH task, a re-claim hold), or null. */
+  waitingFor: string | null;
   /** Failed converge attempts since start, by error code (for metrics). */
   errorCounts: Record<string, number>;
-  extra: Record<string, unknown>;
+  /** The kind's typed status (switch on detail.kind); null only when status() failed. */
+  detail: KindStatus | null;
+  /** Why status() failed, else null. */
+  detailError: string | null;
 }
 
 export interface DrainCondition {

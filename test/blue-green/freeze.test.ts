@@ -56,7 +56,7 @@ describe('freeze', () => {
       ['ospf:gre0', true, null],
       [`ovh:${IP}`, false, 'frozen'],
     ]);
-    expect(resource(asMaster, 'ovh').extra).toMatchObject({ binding: { target: w.target('b'), ours: false } });
+    expect(resource(asMaster, 'ovh').detail).toMatchObject({ binding: { target: w.target('b'), ours: false } });
 
     // Zero writes while frozen, though it kept observing.
     expect(a.host.writes()).toEqual([]);

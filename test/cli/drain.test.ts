@@ -11,7 +11,7 @@ import { makeDrainCommands } from '../../src/cli/commands/drain.js';
 import type { CliIo, CommandSpec } from '../../src/cli/command-spec.js';
 import { EXIT } from '../../src/exit-codes.js';
 import type { StatusReport } from '../../src/status/model.js';
-import { drainedReport, ovhExtra, withResource } from '../fakes/status-report.js';
+import { drainedReport, ovhDetail, withResource } from '../fakes/status-report.js';
 
 const run = promisify(execFile);
 
@@ -82,7 +82,7 @@ async function fakeService(options: { drainedAfter: number | null; reportDrain?:
           vhids: [{ vhid: 1, interface: 'vmx0', state: 'MASTER' }],
         },
         'ovh:192.0.2.10/32',
-        { extra: ovhExtra(true) },
+        { detail: ovhDetail(true) },
       ));
   const current = (): StatusReport => {
     const drained = options.drainedAfter !== null && state.statusCalls > options.drainedAfter;
@@ -184,7 +184,7 @@ describe('drain commands', () => {
   });
 
   it('an OVH claim that does not land: the hint points at the peer\'s claim', async () => {
-    await fakeService({ drainedAfter: null, notDrained: (report) => withResource(report, 'ovh:192.0.2.10/32', { extra: ovhExtra(true) }) });
+    await fakeService({ drainedAfter: null, notDrained: (report) => withResource(report, 'ovh:192.0.2.10/32', { detail: ovhDetail(true) }) });
     const { status, io } = await runCommand('drain', { wait: true, timeout: 0.2 });
     expect(status).toBe(EXIT.FAILURE);
     expect(io.err).toMatch(/ovh:192\.0\.2\.10\/32: still bound here/);

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import type { DesiredContext, GreStatus } from '../../src/resources/resource.js';
 import { FakeResource, type World } from './support/fake-resource.js';
 import { makeHarness, type Harness } from './support/harness.js';
 
@@ -7,10 +8,10 @@ afterEach(async () => h?.dispose());
 
 /** A resource that breaks the contract in one chosen way. */
 class Hostile extends FakeResource {
-  breakIn: 'desired' | 'plan' | 'describe' | 'readiness' | 'extraStatus' | 'throwString' | null = null;
-  override desired(role: 'MASTER' | 'BACKUP') {
+  breakIn: 'desired' | 'plan' | 'describe' | 'readiness' | 'status' | 'throwString' | null = null;
+  override desired(context: DesiredContext) {
     if (this.breakIn === 'desired') throw new TypeError('desired exploded');
-    return super.desired(role);
+    return super.desired(context);
   }
   override plan(desired: string, actual: string) {
     if (this.breakIn === 'plan') throw new RangeError('plan exploded');
@@ -24,9 +25,9 @@ class Hostile extends FakeResource {
     if (this.breakIn === 'readiness') throw new Error('readiness exploded');
     return super.readiness();
   }
-  override extraStatus(): Record<string, unknown> {
-    if (this.breakIn === 'extraStatus') throw new Error('extraStatus exploded');
-    return super.extraStatus();
+  override status(): GreStatus {
+    if (this.breakIn === 'status') throw new Error('status exploded');
+    return super.status();
   }
   override async observe(ctx: Parameters<FakeResource['observe']>[0]) {
     if (this.breakIn === 'throwString') throw 'a bare string, not an Error';
@@ -57,7 +58,7 @@ describe('Engine against resources that break the contract', () => {
     });
   }
 
-  it('a throwing readiness() holds readiness (unknown is not ready) and extraStatus() errors stay in that resource', async () => {
+  it('a throwing readiness() holds readiness (unknown is not ready) and status() errors stay in that resource', async () => {
     let hostile!: Hostile;
     h = makeHarness({
       initialRole: 'BACKUP',
@@ -71,8 +72,8 @@ describe('Engine against resources that break the contract', () => {
     await h.engine.start();
     expect(h.demotion.ours.readiness).toBe(240);
     expect(h.engine.status().readiness.holds).toContainEqual({ resource: 'ospf:gre0', reason: 'readiness check failed: readiness exploded' });
-    hostile.breakIn = 'extraStatus';
-    expect(h.engine.status().resources[0]!.extra).toEqual({ extraStatusError: 'extraStatus exploded' });
+    hostile.breakIn = 'status';
+    expect(h.engine.status().resources[0]).toMatchObject({ detail: null, detailError: 'status exploded' });
   });
 
   it('clamps silly requeue delays: 0 does not spin, 10 years does not overflow the timer', async () => {

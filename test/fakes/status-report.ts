@@ -1,6 +1,7 @@
 // StatusReport builders for tests of what reads status (drain checks, metrics, the CLI). The
 // defaults describe router-002 drained to BACKUP behind router-003; tests override parts.
 // sampleStatus/sampleHistory are router-002 as MASTER with one failing resource, for the CLI.
+import type { FailoverIpStatus } from '../../src/resources/resource.js';
 import { STATUS_VERSION, type ResourceStatus, type StatusReport, type Timeline } from '../../src/status/model.js';
 
 export const T0 = '2026-11-25T10:00:00.000Z';
@@ -18,18 +19,28 @@ export function resourceStatus(overrides: Partial<ResourceStatus> & Pick<Resourc
     attempts: 0,
     nextRetryAt: null,
     waiting: null,
+    waitingFor: null,
     errorCounts: {},
-    extra: {},
+    detail: null,
+    detailError: null,
     ...overrides,
   };
 }
 
-export function ovhExtra(ours: boolean | null, overrides: Record<string, unknown> = {}): Record<string, unknown> {
+/** The failover IP's typed status: bound here (true), at router-003 (false) or unread (null), read at T1. */
+export function ovhDetail(ours: boolean | null, overrides: Partial<FailoverIpStatus> = {}): FailoverIpStatus {
   return {
+    kind: 'ovh',
+    ip: '192.0.2.10/32',
+    strategy: 'vmac',
     binding: ours === null ? null : { target: ours ? '02:00:00:aa:bb:02' : '02:00:00:aa:bb:03', ours },
+    bindingReadAt: ours === null ? null : T1,
     taskInFlight: null,
     contested: false,
+    reclaimNotBefore: null,
     lastClaimAt: null,
+    pausedUntil: null,
+    verify: { ok: ours !== null, at: ours === null ? null : T1, error: null },
     calls: { ok: 12, http4xx: 1, http5xx: 2, rateLimited: 0, timeout: 1, network: 0, auth: 0 },
     ...overrides,
   };
@@ -54,7 +65,7 @@ export function drainedReport(overrides: Partial<StatusReport> = {}): StatusRepo
       resourceStatus({ id: 'gre:gre0', kind: 'gre', desired: { up: false }, actual: { up: false } }),
       resourceStatus({ id: 'gre:gre1', kind: 'gre', desired: { up: false }, actual: { up: false } }),
       resourceStatus({ id: 'ospf:gre0', kind: 'ospf', desired: { cost: 100 }, actual: { cost: 100 } }),
-      resourceStatus({ id: 'ovh:192.0.2.10/32', kind: 'ovh', desired: null, actual: null, inSync: null, extra: ovhExtra(false) }),
+      resourceStatus({ id: 'ovh:192.0.2.10/32', kind: 'ovh', desired: null, actual: null, inSync: null, detail: ovhDetail(false) }),
     ],
     counters: { transitions: 3, eventsReceived: 17, eventsDropped: 2, reconciles: 40 },
     lastReconcile: { id: 'r1', at: T1, durationMs: 42, ok: true },

@@ -67,8 +67,7 @@ describe.skipIf(skip)('lab e2e: kill -9 of the MASTER service mid-claim', () => 
       expect(localResourcesFollow(s, 'rb')).toBe(true);
       const res = ovhResource(statusReport(restarted));
       expect(res?.inSync).toBe(true);
-      expect(res?.extra.binding).toEqual({ target: ROUTERS.rb.service, ours: true });
-      expect(res?.extra.taskInFlight).toBeNull();
+      expect(res?.detail).toMatchObject({ kind: 'ovh', binding: { target: ROUTERS.rb.service, ours: true }, taskInFlight: null });
 
       // One more verification of the binding by B after it settled still writes nothing.
       await waitFor("router-b's next read of the binding", 20_000, () => requestsBy(ovh, 'rb', settledAt).some((r) => r.method === 'GET' && r.url.endsWith(`/ip/${encodeURIComponent(`${IPFO}/32`)}`)), 100);

@@ -28,7 +28,10 @@ const PARTITION_MS = 30_000;
 describe.skipIf(skip)('lab e2e: partition of the CARP segment (both MASTER)', () => {
   const scenario = scenarioForFile({ overrides: OVERRIDES });
 
-  const contested = (s: Scenario, id: RouterId): boolean => ovhResource(statusReport(s.services[id]))?.extra.contested === true;
+  const contested = (s: Scenario, id: RouterId): boolean => {
+    const detail = ovhResource(statusReport(s.services[id]))?.detail;
+    return detail?.kind === 'ovh' && detail.contested;
+  };
 
   it('both MASTER claim with backoff and are flagged contested; healed, one MASTER holds the IPFO and contested clears', async () => {
     const s = scenario();
@@ -53,7 +56,7 @@ describe.skipIf(skip)('lab e2e: partition of the CARP segment (both MASTER)', ()
         const lines = serviceLog(s.services[id], t0).filter((e) => e.contested === true && /SPLIT BRAIN/.test(e.msg ?? ''));
         expect(lines.length, `${id}'s log says contested`).toBeGreaterThan(0);
         const res = ovhResource(statusReport(s.services[id]));
-        expect(res?.extra.lastClaimAt, `${id} claimed`).toEqual(expect.any(String));
+        expect(res?.detail, `${id} claimed`).toMatchObject({ kind: 'ovh', lastClaimAt: expect.any(String) });
       }
       // Keep the partition for the whole counting window (a window to show what does not happen).
       await new Promise((resolve) => setTimeout(resolve, Math.max(0, bothMasterAt + PARTITION_MS - Date.now())));
@@ -86,7 +89,7 @@ describe.skipIf(skip)('lab e2e: partition of the CARP segment (both MASTER)', ()
       expect(localResourcesFollow(s, 'ra')).toBe(true);
       const res = ovhResource(statusReport(s.services.ra));
       expect(res?.inSync).toBe(true);
-      expect(res?.extra.binding).toEqual({ target: ROUTERS.ra.service, ours: true });
+      expect(res?.detail).toMatchObject({ kind: 'ovh', binding: { target: ROUTERS.ra.service, ours: true } });
       // Nothing from the BACKUP once healed.
       expect(writesBy(ovh, 'rb', oneMasterAt)).toHaveLength(0);
       console.log(

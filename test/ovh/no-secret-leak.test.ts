@@ -1,5 +1,5 @@
 // A canary secret in every credential: after claims, faults and auth failures, nothing in the
-// logs, the status (extraStatus) or the errors (message, JSON, inspect, cause) contains a
+// logs, the status (status()) or the errors (message, JSON, inspect, cause) contains a
 // secret, a token or a signature.
 import { inspect } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -8,6 +8,7 @@ import { parseOvhCredentials } from '../../src/ovh/credentials.js';
 import { FailoverIpResource } from '../../src/resources/failover-ip/resource.js';
 import { FakeClock } from '../fakes/clock.js';
 import { captureLogger } from '../fakes/logger.js';
+import { desiredContext, resourceContext } from '../fakes/mastership.js';
 import { KEYS, legacyCredentials, OAUTH, oauthCredentials, routerConfig, vmacWorld } from '../ovh-mock/fixtures.js';
 import { startOvhMock, type OvhMock } from '../ovh-mock/server.js';
 
@@ -31,17 +32,17 @@ describe('no secret reaches logs, status or errors', () => {
     const client = new OvhClient({ credentials, baseUrl: mock.url, timeoutMs: 300, clock, log: logger.log, authRetryMs: 1000 });
     const config = routerConfig('a', 'vmac', mock.url);
     const resource = new FailoverIpResource({ config, ip: config.ovh.ips[0]!, client, clock });
-    const ctx = { reconcileId: 'canary', signal: new AbortController().signal, log: logger.log, clock, stillMaster: async () => true };
+    const ctx = resourceContext({ reconcileId: 'canary', log: logger.log, clock });
     const seen: string[] = [];
     const run = async () => {
       try {
-        const desired = resource.desired('MASTER')!;
-        const steps = resource.plan(desired, await resource.observe(ctx));
-        for (const step of steps) await resource.apply(step, ctx);
+        const desired = resource.desired(desiredContext('MASTER'))!;
+        const plan = resource.plan(desired, await resource.observe(ctx));
+        for (const step of plan.kind === 'steps' ? plan.steps : []) await resource.apply(step, ctx);
       } catch (error) {
         seen.push(everything(error));
       }
-      seen.push(JSON.stringify(resource.extraStatus()));
+      seen.push(JSON.stringify(resource.status(ctx.mastership)));
       await clock.advance(5000);
     };
     for (let i = 0; i < 4; i++) await run();

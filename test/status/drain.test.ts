@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { drainConditions, drainHint, drainStatus } from '../../src/status/drain.js';
 import type { StatusReport } from '../../src/status/model.js';
-import { T0, drainedReport, ovhExtra, withResource } from '../fakes/status-report.js';
+import { T0, drainedReport, ovhDetail, withResource } from '../fakes/status-report.js';
 
 const BEFORE_T0 = '2026-11-25T09:59:00.000Z';
 
@@ -22,39 +22,39 @@ describe('drainConditions', () => {
           { vhid: 1, interface: 'vmx0', state: 'MASTER' },
           { vhid: 2, interface: 'vmx1', state: 'MASTER' },
         ],
-        resources: drainedReport().resources.map((r) => (r.kind === 'ovh' ? { ...r, extra: ovhExtra(true) } : r)),
+        resources: drainedReport().resources.map((r) => (r.kind === 'ovh' ? { ...r, detail: ovhDetail(true) } : r)),
       }),
       unmet: ['vhids', 'ovh:192.0.2.10/32', 'ospf:gre0', 'gre:gre0', 'gre:gre1'],
       hint: /no peer took MASTER: is net\.inet\.carp\.preempt=1 on the peer/,
     },
     {
       name: 'OVH not followed: BACKUP here but the IP is still bound here',
-      report: withResource(drainedReport(), 'ovh:192.0.2.10/32', { extra: ovhExtra(true) }),
+      report: withResource(drainedReport(), 'ovh:192.0.2.10/32', { detail: ovhDetail(true) }),
       unmet: ['ovh:192.0.2.10/32'],
       hint: /the peer's OVH claim has not landed: check its status/,
     },
     {
       name: 'OVH binding read before the role changed proves nothing',
-      report: withResource(drainedReport(), 'ovh:192.0.2.10/32', { lastObservedAt: BEFORE_T0 }),
+      report: withResource(drainedReport(), 'ovh:192.0.2.10/32', { lastObservedAt: BEFORE_T0, detail: ovhDetail(false, { bindingReadAt: BEFORE_T0 }) }),
       unmet: ['ovh:192.0.2.10/32'],
       hint: /not been re-read since this node left MASTER/,
     },
     {
       name: 'OVH observed after the role change but answered from a binding read before it',
-      report: withResource(drainedReport(), 'ovh:192.0.2.10/32', { extra: ovhExtra(false, { bindingReadAt: BEFORE_T0 }) }),
+      report: withResource(drainedReport(), 'ovh:192.0.2.10/32', { detail: ovhDetail(false, { bindingReadAt: BEFORE_T0 }) }),
       unmet: ['ovh:192.0.2.10/32'],
       hint: /not been re-read since this node left MASTER/,
     },
     {
       name: 'OVH binding read after the role change (bindingReadAt) counts',
-      report: withResource(drainedReport(), 'ovh:192.0.2.10/32', { lastObservedAt: BEFORE_T0, extra: ovhExtra(false, { bindingReadAt: '2026-11-25T10:00:06.000Z' }) }),
+      report: withResource(drainedReport(), 'ovh:192.0.2.10/32', { lastObservedAt: BEFORE_T0, detail: ovhDetail(false, { bindingReadAt: '2026-11-25T10:00:06.000Z' }) }),
       unmet: [],
       hint: null,
     },
     {
       name: 'OVH binding unknown',
       report: withResource(drainedReport(), 'ovh:192.0.2.10/32', {
-        extra: ovhExtra(null),
+        detail: ovhDetail(null),
         lastError: { code: 'OVH_AUTH', message: 'invalid credentials', details: {}, transient: false, at: T0 },
       }),
       unmet: ['ovh:192.0.2.10/32'],

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { drainConditions } from '../../src/status/drain.js';
 import { escapeLabelValue, renderMetrics } from '../../src/status/metrics.js';
 import type { StatusReport } from '../../src/status/model.js';
-import { drainedReport, ovhExtra, resourceStatus } from '../fakes/status-report.js';
+import { drainedReport, ovhDetail, resourceStatus } from '../fakes/status-report.js';
 
 function parse(report: StatusReport): Map<string, PrometheusFamily> {
   const text = renderMetrics(report);
@@ -36,7 +36,7 @@ function reportWithErrors(): StatusReport {
         id: 'ovh:192.0.2.10/32',
         kind: 'ovh',
         errorCounts: { OVH_RATE_LIMITED: 1 },
-        extra: ovhExtra(false, { contested: true }),
+        detail: ovhDetail(false, { contested: true }),
       }),
     ],
   };
@@ -139,7 +139,7 @@ describe('renderMetrics', () => {
     const nasty = 'ovh:a\\b"c\nd';
     const report = drainedReport({
       node: 'router-002',
-      resources: [resourceStatus({ id: nasty, kind: 'ovh', errorCounts: { OVH_HTTP: 1 }, extra: ovhExtra(true) })],
+      resources: [resourceStatus({ id: nasty, kind: 'ovh', errorCounts: { OVH_HTTP: 1 }, detail: ovhDetail(true) })],
     });
     const text = renderMetrics(report);
     expect(text).toContain('resource="ovh:a\\\\b\\"c\\nd"');

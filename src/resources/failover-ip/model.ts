@@ -46,10 +46,8 @@ export interface FailoverIpActual {
 
 export type StepKind = 'move' | 'vmac-remove' | 'vmac-add';
 
+/** Writes only: waiting for a task, a re-claim hold and a missing vMAC are plan outcomes. */
 export type FailoverIpStep =
-  | { kind: 'wait-task'; taskId: number; status: string }
-  | { kind: 'hold'; until: string }
-  | { kind: 'blocked'; reason: string }
   | { kind: 'move'; to: string }
   | { kind: 'vmac-remove'; from: string }
   | { kind: 'vmac-add'; to: string };

@@ -1,30 +1,38 @@
 // The pure planner: one step at a time, because each OVH write is a task that must end before
-// the next one may start (one operation in flight per IP).
+// the next one may start (one operation in flight per IP). Waiting for a task and the re-claim
+// hold are waits, a missing vMAC is blocked: none of them is a step.
+import { CarpFailoverError } from '../../errors.js';
+import { blocked, steps, waitFor, type Plan } from '../resource.js';
 import type { FailoverIpActual, FailoverIpDesired, FailoverIpStep } from './model.js';
 
 export type Strategy = 'vmac' | 'move';
 
+/** What the planner needs beyond desired and actual. */
+export interface PlanOptions {
+  /** The failover IP, for messages. */
+  ip: string;
+  /** How soon to look at a pending task again (ovh.task_poll_ms). */
+  pollMs: number;
+}
+
 /** The next step toward desired, [] when the binding already points here (it is the authority). */
-export function planFailoverIp(strategy: Strategy, desired: FailoverIpDesired, actual: FailoverIpActual): FailoverIpStep[] {
-  if (actual.binding.target === desired.boundTo) return [];
-  if (actual.task) return [{ kind: 'wait-task', taskId: actual.task.taskId, status: actual.task.status }];
-  if (actual.blocked) return [{ kind: 'blocked', reason: actual.blocked }];
-  if (actual.holdUntil !== null && Date.parse(actual.holdUntil) > Date.parse(actual.at)) return [{ kind: 'hold', until: actual.holdUntil }];
-  if (strategy === 'move') return [{ kind: 'move', to: desired.boundTo }];
+export function planFailoverIp(strategy: Strategy, desired: FailoverIpDesired, actual: FailoverIpActual, options: PlanOptions): Plan<FailoverIpStep> {
+  if (actual.binding.target === desired.boundTo) return steps([]);
+  if (actual.task) return waitFor(`OVH task ${actual.task.taskId} (${actual.task.function}) is ${actual.task.status}`, options.pollMs);
+  if (actual.blocked) return blocked(new CarpFailoverError('CONFIG_INVALID', `ovh:${options.ip}: ${actual.blocked}`, { details: { ip: options.ip } }));
+  if (actual.holdUntil !== null) {
+    const leftMs = Date.parse(actual.holdUntil) - Date.parse(actual.at);
+    if (leftMs > 0) return waitFor(`re-claim held until ${actual.holdUntil} (contested)`, Math.max(options.pollMs, leftMs));
+  }
+  if (strategy === 'move') return steps([{ kind: 'move', to: desired.boundTo }]);
   // vMAC: an IP sits on one vMAC at a time; take it off the other one first.
-  if (actual.binding.target !== null) return [{ kind: 'vmac-remove', from: actual.binding.target }];
-  return [{ kind: 'vmac-add', to: desired.boundTo }];
+  if (actual.binding.target !== null) return steps([{ kind: 'vmac-remove', from: actual.binding.target }]);
+  return steps([{ kind: 'vmac-add', to: desired.boundTo }]);
 }
 
 /** One line per step, for the journal and logs. */
 export function describeStep(ip: string, step: FailoverIpStep): string {
   switch (step.kind) {
-    case 'wait-task':
-      return `wait for OVH task ${step.taskId} (${step.status}) on ${ip}`;
-    case 'hold':
-      return `hold re-claim of ${ip} until ${step.until} (contested)`;
-    case 'blocked':
-      return `cannot claim ${ip}: ${step.reason}`;
     case 'move':
       return `POST /ip/${ip}/move to ${step.to}`;
     case 'vmac-remove':

@@ -6,9 +6,8 @@
 import type { Config, FailoverIpConfig } from '../../config/schema.js';
 import { CarpFailoverError } from '../../errors.js';
 import type { Clock } from '../../host/ports.js';
-import type { TargetRole } from '../../model.js';
 import type { OvhClient } from '../../ovh/client.js';
-import type { ApplyResult, Resource, ResourceContext } from '../resource.js';
+import type { ApplyResult, DesiredContext, FailoverIpStatus, Mastership, Plan, Resource, ResourceContext } from '../resource.js';
 import { ClaimGate } from './claim-gate.js';
 import { FAILED, PENDING, type Binding, type FailoverIpActual, type FailoverIpDesired, type FailoverIpStep, type TaskView } from './model.js';
 import { describeStep, planFailoverIp } from './plan.js';
@@ -26,6 +25,7 @@ const iso = (ms: number) => new Date(ms).toISOString();
 export class FailoverIpResource implements Resource<FailoverIpDesired, FailoverIpActual, FailoverIpStep> {
   readonly id: string;
   readonly kind = 'ovh' as const;
+  readonly lane = 'provider' as const;
   private readonly strategy: BindingStrategy;
   private readonly ovh: Config['ovh'];
   private readonly clock: Clock;
@@ -34,15 +34,12 @@ export class FailoverIpResource implements Resource<FailoverIpDesired, FailoverI
   private cache: { binding: Binding; oursMissing: boolean; readAtMs: number } | null = null;
   private stale = true;
   private task: { view: TaskView; firstSeenMs: number } | null = null;
+  /** The claim gate belongs to one mastership: `gateEpoch` is the engine's epoch it was made for. */
   private gate: ClaimGate;
+  private gateEpoch = -1;
   private lastClaimAt: number | null = null;
+  private lastRead: { ok: boolean; at: number; error: string | null } | null = null;
   private writing = false;
-  // The engine asks desired('MASTER') on every run while MASTER and nothing while not (OVH is
-  // absent from the BACKUP order), so a gap in those calls, or an observe with no desired before
-  // it (the read-only drain check), means mastership was interrupted: the gate starts afresh.
-  private lastMasterCallAt: number | null = null;
-  private desiredSinceObserve = false;
-  private readonly mastershipGapMs: number;
 
   constructor(private readonly options: FailoverIpResourceOptions) {
     const { ip, client, config } = options;
@@ -52,25 +49,22 @@ export class FailoverIpResource implements Resource<FailoverIpDesired, FailoverI
     this.client = client;
     this.strategy = ip.strategy === 'vmac' ? new VmacStrategy(client, ip) : new MoveStrategy(client, ip);
     this.gate = this.freshGate();
-    this.mastershipGapMs = 2 * config.reconcile.period_s * 1000 + config.settle.provider_ms;
   }
 
-  desired(role: TargetRole): FailoverIpDesired | undefined {
-    const now = this.clock.now();
-    if (role !== 'MASTER') {
-      this.lastMasterCallAt = null;
-      return undefined;
-    }
-    if (this.lastMasterCallAt === null || now - this.lastMasterCallAt > this.mastershipGapMs) this.newMastership();
-    this.lastMasterCallAt = now;
-    this.desiredSinceObserve = true;
-    return { boundTo: this.strategy.ours };
+  /** MASTER: bound here; anything else: left alone (a BACKUP never gives the IP back). */
+  desired(context: DesiredContext): FailoverIpDesired | undefined {
+    return context.target === 'MASTER' ? { boundTo: this.strategy.ours } : undefined;
   }
 
   async observe(ctx: ResourceContext): Promise<FailoverIpActual> {
-    const master = this.desiredSinceObserve;
-    this.desiredSinceObserve = false;
-    if (!master) this.lastMasterCallAt = null;
+    const master = ctx.mastership.target === 'MASTER';
+    // A new mastership (the engine's epoch moved) starts with a clean claim gate and re-reads:
+    // a cached "ours" may be the peer's by now.
+    if (master && ctx.mastership.epoch !== this.gateEpoch) {
+      this.gate = this.freshGate();
+      this.gateEpoch = ctx.mastership.epoch;
+      this.stale = true;
+    }
     // While this MASTER may have to claim the IP (a new mastership re-reads: the cache is stale;
     // or the IP is known to be elsewhere), its reads and its task's polls may use the client's
     // claim reserve: routine reads, of this IP as BACKUP or of other IPs, must not delay them.
@@ -79,60 +73,50 @@ export class FailoverIpResource implements Resource<FailoverIpDesired, FailoverI
       return await (claiming ? this.client.urgently(() => this.read(ctx, master)) : this.read(ctx, master));
     } catch (error) {
       this.stale = true;
+      this.lastRead = { ok: false, at: this.clock.now(), error: error instanceof Error ? error.message : String(error) };
       throw error;
     }
   }
 
-  plan(desired: FailoverIpDesired, actual: FailoverIpActual): FailoverIpStep[] {
-    return planFailoverIp(this.strategy.name, desired, actual);
+  plan(desired: FailoverIpDesired, actual: FailoverIpActual): Plan<FailoverIpStep> {
+    return planFailoverIp(this.strategy.name, desired, actual, { ip: this.options.ip.ip, pollMs: this.ovh.task_poll_ms });
   }
 
-  async apply(step: FailoverIpStep, ctx: ResourceContext): Promise<ApplyResult> {
-    const poll = { requeueAfterMs: this.ovh.task_poll_ms };
-    switch (step.kind) {
-      case 'wait-task':
-        return poll;
-      case 'hold':
-        return { requeueAfterMs: Math.max(this.ovh.task_poll_ms, Date.parse(step.until) - this.clock.now()) };
-      case 'blocked':
-        throw new CarpFailoverError('CONFIG_INVALID', `${this.id}: ${step.reason}`, { details: { ip: this.options.ip.ip } });
-      default:
-        return this.write(step, ctx);
-    }
+  apply(step: FailoverIpStep, ctx: ResourceContext): Promise<ApplyResult> {
+    return this.write(step, ctx);
   }
 
   describe(step: FailoverIpStep): string {
     return describeStep(this.options.ip.ip, step);
   }
 
-  extraStatus(): Record<string, unknown> {
+  status(mastership: Mastership): FailoverIpStatus {
     const now = this.clock.now();
     const hold = this.gate.notBefore();
     const paused = this.client.authPausedUntil();
-    // Contested and the re-claim hold belong to a mastership: once it has ended (no MASTER run
-    // within the gap) they would only be dropped at the next one, and a BACKUP must not keep
-    // reporting (and alerting on) a split brain that has healed.
-    const mastership = this.lastMasterCallAt !== null && now - this.lastMasterCallAt <= this.mastershipGapMs;
+    // Contested and the re-claim hold belong to a mastership: once it has ended, a BACKUP must
+    // not keep reporting (and alerting on) a split brain that has healed.
+    const current = mastership.target === 'MASTER' && mastership.epoch === this.gateEpoch;
+    const task = this.task;
     return {
+      kind: 'ovh',
+      ip: this.options.ip.ip,
       strategy: this.strategy.name,
       binding: this.cache ? { ...this.cache.binding } : null,
       bindingReadAt: this.cache ? iso(this.cache.readAtMs) : null,
-      taskInFlight: this.task ? { ...this.task.view, ageMs: now - this.task.firstSeenMs } : null,
-      contested: mastership && this.gate.contested,
-      reclaimNotBefore: mastership && hold !== null && hold > now ? iso(hold) : null,
+      taskInFlight: task ? { taskId: task.view.taskId, function: task.view.function, status: task.view.status, ours: task.view.ours, since: task.view.since, ageMs: now - task.firstSeenMs } : null,
+      contested: current && this.gate.contested,
+      reclaimNotBefore: current && hold !== null && hold > now ? iso(hold) : null,
       lastClaimAt: this.lastClaimAt === null ? null : iso(this.lastClaimAt),
-      authPausedUntil: paused === null ? null : iso(paused),
-      calls: this.client.calls(),
+      pausedUntil: paused === null ? null : iso(paused),
+      // For move and vmac, the verification is the last read of the binding (ok: it answered).
+      verify: this.lastRead ? { ok: this.lastRead.ok, at: iso(this.lastRead.at), error: this.lastRead.error } : { ok: null, at: null, error: null },
+      calls: { ...this.client.calls() } as Record<string, number>,
     };
   }
 
   private freshGate(): ClaimGate {
     return new ClaimGate({ minIntervalMs: this.ovh.reclaim_min_interval_s * 1000, maxIntervalMs: Math.max(this.ovh.reclaim_min_interval_s, this.ovh.reclaim_max_interval_s) * 1000 });
-  }
-
-  private newMastership(): void {
-    this.gate = this.freshGate();
-    this.stale = true;
   }
 
   private async read(ctx: ResourceContext, master: boolean): Promise<FailoverIpActual> {
@@ -205,6 +189,7 @@ export class FailoverIpResource implements Resource<FailoverIpDesired, FailoverI
     const ours = read.target === this.strategy.ours;
     const previous = this.cache?.binding.target;
     this.cache = { binding: { target: read.target, ours }, oursMissing: read.oursMissing === true, readAtMs: now };
+    this.lastRead = { ok: true, at: now, error: null };
     this.stale = false;
     if (previous !== undefined && previous !== read.target) ctx.log.info({ ip: this.options.ip.ip, from: previous, to: read.target, ours }, 'ovh binding changed');
     if (!master) return;
@@ -232,7 +217,7 @@ export class FailoverIpResource implements Resource<FailoverIpDesired, FailoverI
     }
   }
 
-  private async write(step: Extract<FailoverIpStep, { kind: 'move' | 'vmac-remove' | 'vmac-add' }>, ctx: ResourceContext): Promise<ApplyResult> {
+  private async write(step: FailoverIpStep, ctx: ResourceContext): Promise<ApplyResult> {
     const poll = { requeueAfterMs: this.ovh.task_poll_ms };
     // One operation in flight per IP: never stack a write on a task.
     if (this.task || this.writing) return poll;

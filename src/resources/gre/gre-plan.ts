@@ -1,6 +1,8 @@
 // The GRE tunnel's desired and actual shapes, the pure planner between them and the exact
 // ifconfig command line of each step. Pure: no I/O here, so the planner is table-tested.
 import { isIP } from 'node:net';
+import { CarpFailoverError } from '../../errors.js';
+import { blocked, steps as stepsPlan, type Plan } from '../resource.js';
 import { validateInterfaceName, validateIpAddress, validatePrefixLength } from '../../host/validate.js';
 import type { InterfaceAddress } from '../../host/freebsd/ifconfig-model.js';
 
@@ -27,22 +29,21 @@ export type GreStep =
   | { kind: 'create'; interface: string }
   | { kind: 'tunnel'; interface: string; source: string; destination: string }
   | { kind: 'inner'; interface: string; local: string; remote: string; prefixlen: number }
-  | { kind: 'up' | 'down'; interface: string }
-  | { kind: 'missing'; interface: string };
+  | { kind: 'up' | 'down'; interface: string };
 
 /** A point-to-point IPv4 tunnel is a /30 unless the config says otherwise; IPv6 a /128. */
 export function innerPrefix(inner: NonNullable<GreDesired['inner']>): number {
   return inner.prefixlen ?? (isIP(inner.local) === 6 ? 128 : 30);
 }
 
-/** The steps that take actual to desired, in order; [] when in sync. */
-export function planGre(desired: GreDesired, actual: GreActual): GreStep[] {
+/** The steps that take actual to desired, in order ([] when in sync), or blocked when missing. */
+export function planGre(desired: GreDesired, actual: GreActual): Plan<GreStep> {
   const name = desired.interface;
   const steps: GreStep[] = [];
   let up = actual.exists ? actual.up : false;
   if (!actual.exists) {
     // A missing tunnel carries no traffic: that already is "down" unless we own its creation.
-    if (!desired.create) return desired.up ? [{ kind: 'missing', interface: name }] : [];
+    if (!desired.create) return desired.up ? blocked(missingError(name)) : stepsPlan([]);
     steps.push({ kind: 'create', interface: name });
   }
   if (desired.create) {
@@ -57,7 +58,14 @@ export function planGre(desired: GreDesired, actual: GreActual): GreStep[] {
     }
   }
   if (desired.up !== up) steps.push({ kind: desired.up ? 'up' : 'down', interface: name });
-  return steps;
+  return stepsPlan(steps);
+}
+
+/** The tunnel must be up but does not exist, and creating it is not ours to do. */
+function missingError(name: string): CarpFailoverError {
+  return new CarpFailoverError('INTERFACE_MISSING', `${name} does not exist and gre.tunnels[].create is false: create it in rc.conf (cloned_interfaces) or set create: true`, {
+    details: { interface: name },
+  });
 }
 
 function hasInner(addresses: InterfaceAddress[], inner: NonNullable<GreDesired['inner']>): boolean {
@@ -100,8 +108,6 @@ export function greStepArgv(ifconfig: string, step: GreStep): string[] {
     case 'up':
     case 'down':
       return [ifconfig, name, step.kind];
-    case 'missing':
-      return [];
   }
 }
 

@@ -1,12 +1,11 @@
 // One configured gre(4) tunnel as a Resource: up on MASTER and down otherwise (follow-carp), or
-// up always; with create, also its existence, tunnel endpoints and inner addresses.
+// up always; with create, also its existence, tunnel endpoints and inner addresses. A follow-carp
+// tunnel also stays up while the engine says keepPath: OVH still routes a failover IP here.
 import type { GreTunnelConfig } from '../../config/schema.js';
-import { CarpFailoverError } from '../../errors.js';
 import type { Host } from '../../host/ports.js';
 import { validateInterfaceName, validateIpAddress } from '../../host/validate.js';
-import type { TargetRole } from '../../model.js';
 import { IfconfigReader } from '../../host/freebsd/ifconfig-reader.js';
-import type { ApplyResult, Resource, ResourceContext } from '../resource.js';
+import type { ApplyResult, DesiredContext, GreStatus, Plan, Resource, ResourceContext } from '../resource.js';
 import { greStepArgv, planGre, type GreActual, type GreDesired, type GreStep } from './gre-plan.js';
 
 export interface GreResourceOptions {
@@ -22,7 +21,9 @@ export interface GreResourceOptions {
 export class GreResource implements Resource<GreDesired, GreActual, GreStep> {
   readonly id: string;
   readonly kind = 'gre' as const;
+  readonly lane = 'local' as const;
   private readonly reader: IfconfigReader;
+  private lastUp: boolean | null = null;
 
   constructor(
     private readonly tunnel: GreTunnelConfig,
@@ -35,10 +36,10 @@ export class GreResource implements Resource<GreDesired, GreActual, GreStep> {
     this.reader = options.reader ?? new IfconfigReader(options.host, options.ifconfig, { timeoutMs: options.timeoutMs });
   }
 
-  desired(role: TargetRole): GreDesired {
+  desired(context: DesiredContext): GreDesired {
     const desired: GreDesired = {
       interface: this.tunnel.interface,
-      up: this.tunnel.mode === 'always-up' || role === 'MASTER',
+      up: this.tunnel.mode === 'always-up' || context.target === 'MASTER' || context.keepPath,
       create: this.tunnel.create,
     };
     if (this.tunnel.tunnel) desired.tunnel = { ...this.tunnel.tunnel };
@@ -48,24 +49,24 @@ export class GreResource implements Resource<GreDesired, GreActual, GreStep> {
 
   async observe(ctx: ResourceContext): Promise<GreActual> {
     const iface = await this.reader.read(this.tunnel.interface, ctx.signal);
+    this.lastUp = iface === null ? null : iface.up;
     if (iface === null) return { exists: false };
     return { exists: true, up: iface.up, running: iface.running, tunnel: iface.tunnel && { source: iface.tunnel.source, destination: iface.tunnel.destination }, addresses: iface.addresses };
   }
 
-  plan(desired: GreDesired, actual: GreActual): GreStep[] {
+  plan(desired: GreDesired, actual: GreActual): Plan<GreStep> {
     return planGre(desired, actual);
   }
 
   async apply(step: GreStep, ctx: ResourceContext): Promise<ApplyResult | void> {
-    if (step.kind === 'missing') {
-      throw new CarpFailoverError('INTERFACE_MISSING', `${step.interface} does not exist and gre.tunnels[].create is false: create it in rc.conf (cloned_interfaces) or set create: true`, {
-        details: { interface: step.interface },
-      });
-    }
     await this.options.host.run(greStepArgv(this.options.ifconfig, step), { signal: ctx.signal, timeoutMs: this.options.timeoutMs });
   }
 
   describe(step: GreStep): string {
-    return step.kind === 'missing' ? `${step.interface} is missing (not created: create is false)` : greStepArgv(this.options.ifconfig, step).join(' ');
+    return greStepArgv(this.options.ifconfig, step).join(' ');
+  }
+
+  status(): GreStatus {
+    return { kind: 'gre', interface: this.tunnel.interface, mode: this.tunnel.mode, up: this.lastUp };
   }
 }

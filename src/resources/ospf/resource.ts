@@ -7,8 +7,7 @@ import { CarpFailoverError } from '../../errors.js';
 import type { Host } from '../../host/ports.js';
 import { validateInterfaceName } from '../../host/validate.js';
 import type { Config, OspfInterfaceConfig } from '../../config/schema.js';
-import type { TargetRole } from '../../model.js';
-import type { ReadinessHold, Resource, ResourceContext } from '../resource.js';
+import { steps, type DesiredContext, type OspfStatus, type Plan, type ReadinessHold, type Resource, type ResourceContext } from '../resource.js';
 import { countNeighbors, type NeighborCount, type OspfInterfaceState } from './ospf-state.js';
 import { observeInterfaces, observeNeighbors } from './observe.js';
 import { Vtysh, VtyshError, type VtyshFlavour } from './vtysh.js';
@@ -50,7 +49,10 @@ export class OspfInterfaceUnknownError extends CarpFailoverError {
 export class OspfResource implements Resource<OspfDesired, OspfActual, OspfStep> {
   readonly id: string;
   readonly kind = 'ospf' as const;
+  readonly lane = 'local' as const;
   private readonly ifname: string;
+  /** The last observation, for status(). */
+  private last: OspfActual | null = null;
   /** The last observe() failure since the last success: ospfd down is a readiness hold too. */
   private observeError: CarpFailoverError | null = null;
 
@@ -63,14 +65,17 @@ export class OspfResource implements Resource<OspfDesired, OspfActual, OspfStep>
     this.id = `ospf:${this.ifname}`;
   }
 
-  desired(role: TargetRole): OspfDesired {
-    return { cost: role === 'MASTER' ? this.config.cost.master : this.config.cost.backup };
+  // The cost follows the role even while keepPath holds the tunnel up: traffic leaves the path
+  // as soon as routing allows, the path stays for what OVH still sends here.
+  desired(context: DesiredContext): OspfDesired {
+    return { cost: context.target === 'MASTER' ? this.config.cost.master : this.config.cost.backup };
   }
 
   async observe(ctx: ResourceContext): Promise<OspfActual> {
     try {
       const actual = await this.read(ctx.signal);
       this.observeError = null;
+      this.last = actual;
       return actual;
     } catch (error) {
       if (error instanceof CarpFailoverError) this.observeError = error;
@@ -80,9 +85,9 @@ export class OspfResource implements Resource<OspfDesired, OspfActual, OspfStep>
 
   // Pure. A cost ospfd does not show (interface down) is not compared: the configured cost is
   // kept by ospfd across down/up, and a BACKUP whose tunnel is down must not retry forever.
-  plan(desired: OspfDesired, actual: OspfActual): OspfStep[] {
-    if (actual.cost === null || actual.cost === desired.cost) return [];
-    return [{ interface: actual.interface, from: actual.cost, cost: desired.cost }];
+  plan(desired: OspfDesired, actual: OspfActual): Plan<OspfStep> {
+    if (actual.cost === null || actual.cost === desired.cost) return steps([]);
+    return steps([{ interface: actual.interface, from: actual.cost, cost: desired.cost }]);
   }
 
   async apply(step: OspfStep, ctx: ResourceContext): Promise<void> {
@@ -96,6 +101,10 @@ export class OspfResource implements Resource<OspfDesired, OspfActual, OspfStep>
 
   describe(step: OspfStep): string {
     return `vtysh: interface ${step.interface}: ip ospf cost ${step.cost} (was ${step.from ?? 'unknown'})`;
+  }
+
+  status(): OspfStatus {
+    return { kind: 'ospf', interface: this.ifname, cost: this.last?.cost ?? null, neighbours: this.last?.neighbors?.full ?? null };
   }
 
   readiness(actual: OspfActual | undefined): ReadinessHold[] {

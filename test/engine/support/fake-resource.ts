@@ -3,9 +3,8 @@
 // kernel said at that instant, so tests can assert order and "never while not MASTER".
 import { CarpFailoverError } from '../../../src/errors.js';
 import type { Clock } from '../../../src/host/ports.js';
-import type { TargetRole } from '../../../src/model.js';
 import type { FollowedVhid } from '../../../src/host/freebsd/ports.js';
-import type { ApplyResult, ReadinessHold, Resource, ResourceContext, ResourceKind } from '../../../src/resources/resource.js';
+import { steps, type ApplyResult, type DesiredContext, type GreStatus, type Lane, type Plan, type ReadinessHold, type Resource, type ResourceContext, type ResourceKind } from '../../../src/resources/resource.js';
 import type { FakeCarp } from '../../fakes/carp.js';
 
 export interface CallRecord {
@@ -14,6 +13,8 @@ export interface CallRecord {
   kind: ResourceKind;
   op: 'observe' | 'apply';
   step?: string;
+  /** The mastership epoch the engine told the resource. */
+  epoch: number;
   /** The fake kernel's answer at the moment of the call. */
   master: boolean;
   reconcileId: string;
@@ -61,6 +62,9 @@ export class FakeResource implements Resource<string, string, string> {
   closed = 0;
   inFlight = 0;
   maxInFlight = 0;
+  /** Every context desired() was given, in order. */
+  readonly contexts: DesiredContext[] = [];
+  readonly lane: Lane;
 
   constructor(
     private readonly world: World,
@@ -69,10 +73,12 @@ export class FakeResource implements Resource<string, string, string> {
     private readonly options: FakeOptions,
   ) {
     this.actual = options.initial;
+    this.lane = kind === 'ovh' ? 'provider' : 'local';
   }
 
-  desired(role: TargetRole): string | undefined {
-    return role === 'MASTER' ? this.options.master : this.options.backup;
+  desired(context: DesiredContext): string | undefined {
+    this.contexts.push(context);
+    return context.target === 'MASTER' ? this.options.master : this.options.backup;
   }
 
   async observe(ctx: ResourceContext): Promise<string> {
@@ -84,8 +90,8 @@ export class FakeResource implements Resource<string, string, string> {
     return this.actual;
   }
 
-  plan(desired: string, actual: string): string[] {
-    return desired === actual ? [] : [desired];
+  plan(desired: string, actual: string): Plan<string> {
+    return steps(desired === actual ? [] : [desired]);
   }
 
   async apply(step: string, ctx: ResourceContext): Promise<ApplyResult | void> {
@@ -116,8 +122,8 @@ export class FakeResource implements Resource<string, string, string> {
     return this.holds;
   }
 
-  extraStatus(): Record<string, unknown> {
-    return { fake: true };
+  status(): GreStatus {
+    return { kind: 'gre', interface: this.id, mode: 'follow-carp', up: null };
   }
 
   async close(): Promise<void> {
@@ -125,7 +131,7 @@ export class FakeResource implements Resource<string, string, string> {
   }
 
   private record(op: CallRecord['op'], ctx: ResourceContext, step?: string): void {
-    this.world.calls.push({ t: this.world.clock.now(), id: this.id, kind: this.kind, op, step, master: this.world.carp.isMaster(this.world.followed), reconcileId: ctx.reconcileId });
+    this.world.calls.push({ t: this.world.clock.now(), id: this.id, kind: this.kind, op, step, epoch: ctx.mastership.epoch, master: this.world.carp.isMaster(this.world.followed), reconcileId: ctx.reconcileId });
   }
 }
 

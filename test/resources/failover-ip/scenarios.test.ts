@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { ovhPath } from '../../../src/ovh/client.js';
 import type { FaultRule } from '../../ovh-mock/faults.js';
+import { desiredContext, resourceContext, stepsOf } from '../../fakes/mastership.js';
 import { makeRig, type Rig, type Strategy } from './support.js';
 
 let rig: Rig | undefined;
@@ -22,10 +23,13 @@ describe.each(['vmac', 'move'] as const)('failover IP, strategy %s', (strategy) 
     expect(results.every((r) => !r.error)).toBe(true);
     expect(rig.binding()).toBe(rig.ours);
     expect(rig.writes()).toEqual(claimWrites[strategy]);
-    // apply never blocked: every write run asked to be requeued at the poll period
-    expect(results.filter((r) => r.steps.some((s) => s.kind !== 'wait-task')).every((r) => r.requeueAfterMs === rig!.config.ovh.task_poll_ms)).toBe(true);
-    expect(rig.resource.extraStatus()).toMatchObject({ binding: { target: rig.ours, ours: true }, taskInFlight: null, contested: false });
-    expect(rig.resource.extraStatus().lastClaimAt).not.toBeNull();
+    // apply never blocked: every write run, and every wait for a task, asked to be requeued at the poll period
+    expect(results.filter((r) => r.steps.length > 0 || r.wait !== undefined).every((r) => r.requeueAfterMs === rig!.config.ovh.task_poll_ms)).toBe(true);
+    // Waiting for a task is not a step: only the writes themselves are.
+    expect(results.flatMap((r) => r.steps).map((s) => s.kind)).toEqual(strategy === 'vmac' ? ['vmac-remove', 'vmac-add'] : ['move']);
+    expect(results.some((r) => r.wait?.startsWith('OVH task '))).toBe(true);
+    expect(rig.status()).toMatchObject({ kind: 'ovh', binding: { target: rig.ours, ours: true }, taskInFlight: null, contested: false });
+    expect(rig.status().lastClaimAt).not.toBeNull();
   });
 
   it('claims with the client\'s reserve when routine reads have spent the rest of the minute', async () => {
@@ -76,8 +80,9 @@ describe.each(['vmac', 'move'] as const)('failover IP, strategy %s', (strategy) 
     if (strategy === 'move') rig.mock.state.startTask({ scope: 'ip', owner: '192.0.2.10/32', ip: '192.0.2.10/32', function: 'genericMoveFloatingIp', destination: rig.peer, apply: () => rig!.mock.state.setRoutedTo('192.0.2.10/32', rig!.peer) });
     else rig.mock.state.startTask({ scope: 'server', owner: rig.config.ovh.ips[0]!.service, ip: '192.0.2.10/32', function: 'virtualMacAdd', apply: () => rig!.mock.state.setVmac('192.0.2.10/32', rig!.config.ovh.ips[0]!.service, rig!.peer) });
     const first = await rig.run();
-    expect(first.steps).toEqual([expect.objectContaining({ kind: 'wait-task' })]);
-    expect(rig.resource.extraStatus().taskInFlight).toMatchObject({ ours: false, status: 'init' });
+    expect(first.steps).toEqual([]);
+    expect(first.wait).toMatch(/^OVH task \d+ \(\w+\) is init$/);
+    expect(rig.status().taskInFlight).toMatchObject({ ours: false, status: 'init' });
     for (let t = 0; t < 30_000; t += 5000) {
       await rig.clock.advance(5000);
       const r = await rig.run();
@@ -94,16 +99,17 @@ describe.each(['vmac', 'move'] as const)('failover IP, strategy %s', (strategy) 
   it('never writes when CARP is no longer MASTER at the last moment, and nothing at all as BACKUP', async () => {
     rig = await makeRig(strategy);
     const r = rig.resource;
-    const desired = r.desired('MASTER')!;
-    const ctx = { reconcileId: 'x', signal: new AbortController().signal, log: rig.logger.log, clock: rig.clock, stillMaster: async () => false };
-    const steps = r.plan(desired, await r.observe(ctx));
+    const desired = r.desired(desiredContext('MASTER'))!;
+    const ctx = resourceContext({ log: rig.logger.log, clock: rig.clock, stillMaster: async () => false });
+    const steps = stepsOf(r.plan(desired, await r.observe(ctx)));
     await expect(r.apply(steps[0]!, ctx)).rejects.toMatchObject({ code: 'NOT_MASTER' });
     rig.master = false;
     for (let i = 0; i < 5; i++) {
       await rig.run();
       await rig.clock.advance(60_000);
     }
-    expect(r.desired('BACKUP')).toBeUndefined();
+    expect(r.desired(desiredContext('BACKUP'))).toBeUndefined();
+    expect(r.desired(desiredContext('BACKUP', { draining: true, keepPath: true }))).toBeUndefined();
     expect(rig.writes()).toEqual([]);
   });
 
@@ -150,7 +156,8 @@ describe.each(['vmac', 'move'] as const)('failover IP, strategy %s', (strategy) 
     rig.mock.faults.clear();
     const writes = rig.writes().length;
     const next = await rig.run();
-    expect(next.steps).toEqual([expect.objectContaining({ kind: 'hold' })]); // no hammering
+    expect(next.steps).toEqual([]); // no hammering: a wait, not a step
+    expect(next.wait).toMatch(/^re-claim held until /);
     expect(rig.writes().length).toBe(writes);
     await rig.clock.advance(next.requeueAfterMs!);
     expect((await rig.converge(20)).at(-1)!.steps).toEqual([]);
@@ -170,7 +177,7 @@ describe.each(['vmac', 'move'] as const)('failover IP, strategy %s', (strategy) 
     }
     expect(stuck).toBeDefined();
     expect(rig.writes().length).toBe(writes);
-    expect(rig.resource.extraStatus().taskInFlight).toMatchObject({ ours: true, status: 'doing' });
+    expect(rig.status().taskInFlight).toMatchObject({ ours: true, status: 'doing' });
     // OVH finally finishes the task.
     rig.mock.faults.clear();
     for (const task of rig.mock.state.tasks.values()) task.outcome = 'done';
@@ -191,7 +198,7 @@ describe.each(['vmac', 'move'] as const)('failover IP, strategy %s', (strategy) 
       expect((await rig.run()).error?.code).toBe('OVH_AUTH');
     }
     expect(rig.mock.requests.length - count).toBeLessThanOrEqual(1);
-    expect(rig.resource.extraStatus().authPausedUntil).not.toBeNull();
+    expect(rig.status().pausedUntil).not.toBeNull();
     rig.mock.state.legacy.get('CANARY-CK-a-51d2b8')!.status = 'validated';
     await rig.clock.advance(120_000);
     expect((await rig.converge(20)).at(-1)!.steps).toEqual([]);
@@ -219,7 +226,7 @@ describe.each(['vmac', 'move'] as const)('failover IP, strategy %s', (strategy) 
     for (const gap of gaps) expect(gap).toBeGreaterThanOrEqual(60_000);
     for (const gap of gaps) expect(gap).toBeLessThanOrEqual(240_000 + 10_000);
     expect(Math.max(...gaps)).toBeGreaterThanOrEqual(240_000);
-    expect(rig.resource.extraStatus().contested).toBe(true);
+    expect(rig.status().contested).toBe(true);
     expect(rig.logger.lines.some((l) => String(l.msg).startsWith('SPLIT BRAIN?') && l.level === 50)).toBe(true);
   });
 });

@@ -1,10 +1,11 @@
 // Drives one FailoverIpResource against the OVH mock the way the engine does (desired →
-// observe → plan → apply, fake clock), with a scripted CARP answer for stillMaster().
+// observe → plan → apply, fake clock), with a scripted CARP answer for stillMaster() and the
+// mastership the engine would tell (a new epoch each time `master` turns true).
 import type { Config } from '../../../src/config/schema.js';
 import type { OvhClient } from '../../../src/ovh/client.js';
 import { FailoverIpResource } from '../../../src/resources/failover-ip/resource.js';
 import type { FailoverIpActual, FailoverIpStep } from '../../../src/resources/failover-ip/model.js';
-import type { ResourceContext } from '../../../src/resources/resource.js';
+import type { FailoverIpStatus, Mastership, ResourceContext } from '../../../src/resources/resource.js';
 import { FakeClock } from '../../fakes/clock.js';
 import { captureLogger, type CapturedLogger } from '../../fakes/logger.js';
 import { legacyCredentials, makeClient, moveWorld, routerConfig, vmacWorld, VMAC_A, VMAC_B, SERVER_A, SERVER_B, IP, type Router } from '../../ovh-mock/fixtures.js';
@@ -15,6 +16,8 @@ export type Strategy = 'vmac' | 'move';
 export interface RunResult {
   actual?: FailoverIpActual;
   steps: FailoverIpStep[];
+  /** The plan's wait, when it said to look again later instead of acting. */
+  wait?: string;
   requeueAfterMs?: number;
   error?: { code: string; message: string; transient: boolean };
 }
@@ -29,6 +32,10 @@ export interface Rig {
   resource: FailoverIpResource;
   /** What CARP answers (stillMaster and the role given to desired). */
   master: boolean;
+  /** The mastership the engine would tell now (epoch grows when `master` turns true). */
+  mastership(): Mastership;
+  /** The resource's typed status for the current mastership. */
+  status(): FailoverIpStatus;
   ours: string;
   peer: string;
   /** One engine-like run; errors are caught and returned, as the engine records them. */
@@ -55,6 +62,8 @@ export async function makeRig(strategy: Strategy, options: { boundTo?: 'ours' | 
   const config = routerConfig(router, strategy, mock.url, options.ovh);
   const resource = new FailoverIpResource({ config, ip: config.ovh.ips[0]!, client, clock });
   let seq = 0;
+  let epoch = 0;
+  let wasMaster = false;
   const rig: Rig = {
     strategy,
     mock,
@@ -66,15 +75,26 @@ export async function makeRig(strategy: Strategy, options: { boundTo?: 'ours' | 
     master: true,
     ours,
     peer,
+    mastership() {
+      if (rig.master && !wasMaster) epoch++;
+      wasMaster = rig.master;
+      const target = rig.master ? 'MASTER' : 'BACKUP';
+      return { role: target, target, since: 0, epoch };
+    },
+    status: () => resource.status(rig.mastership()),
     async run() {
-      const ctx: ResourceContext = { reconcileId: `r${++seq}`, signal: new AbortController().signal, log: logger.log, clock, stillMaster: async () => rig.master };
-      const desired = resource.desired(rig.master ? 'MASTER' : 'BACKUP');
+      const mastership = rig.mastership();
+      const ctx: ResourceContext = { reconcileId: `r${++seq}`, signal: new AbortController().signal, log: logger.log, clock, mastership, stillMaster: async () => rig.master };
+      const desired = resource.desired({ ...mastership, draining: false, keepPath: false });
       if (desired === undefined) return { steps: [] };
       let actual: FailoverIpActual | undefined;
       let steps: FailoverIpStep[] = [];
       try {
         actual = await resource.observe(ctx);
-        steps = resource.plan(desired, actual);
+        const plan = resource.plan(desired, actual);
+        if (plan.kind === 'wait') return { actual, steps, wait: plan.reason, requeueAfterMs: plan.requeueAfterMs };
+        if (plan.kind === 'blocked') throw plan.error;
+        steps = plan.steps;
         let requeueAfterMs: number | undefined;
         for (const step of steps) {
           const result = await resource.apply(step, ctx);
@@ -91,7 +111,7 @@ export async function makeRig(strategy: Strategy, options: { boundTo?: 'ours' | 
       for (let i = 0; i < maxRuns; i++) {
         const result = await rig.run();
         results.push(result);
-        if (!result.error && result.steps.length === 0) break;
+        if (!result.error && result.steps.length === 0 && result.wait === undefined) break;
         await clock.advance(result.requeueAfterMs ?? 1000);
       }
       return results;

@@ -6,17 +6,11 @@ import { captureLogger } from '../../fakes/logger.js';
 import { GreResource } from '../../../src/resources/gre/gre-resource.js';
 import { netmaskHex, planGre, type GreActual, type GreDesired } from '../../../src/resources/gre/gre-plan.js';
 import type { GreTunnelConfig } from '../../../src/config/schema.js';
-import type { ResourceContext } from '../../../src/resources/resource.js';
+import { desiredContext, resourceContext, stepsOf } from '../../fakes/mastership.js';
 
 const fixture = (name: string) => readFileSync(new URL(`../../fixtures/freebsd/${name}`, import.meta.url), 'utf8');
 const IFCONFIG = '/sbin/ifconfig';
-const ctx: ResourceContext = {
-  reconcileId: 'r1',
-  signal: new AbortController().signal,
-  log: captureLogger().log,
-  clock: new FakeClock(),
-  stillMaster: async () => true,
-};
+const ctx = resourceContext({ log: captureLogger().log, clock: new FakeClock() });
 
 const GRE0_DOWN = fixture('fbsd14-gre0-up.txt').replace('flags=1008051<UP,POINTOPOINT,RUNNING,MULTICAST,LOWER_UP>', 'flags=1008010<POINTOPOINT,MULTICAST,LOWER_UP>');
 
@@ -32,8 +26,8 @@ function host(gre0: string | null): FakeHost {
 }
 
 /** observe → plan → apply every step, as the engine does; returns the command lines run to converge. */
-async function converge(resource: GreResource, fake: FakeHost, role: 'MASTER' | 'BACKUP'): Promise<string[]> {
-  const steps = resource.plan(resource.desired(role), await resource.observe(ctx));
+async function converge(resource: GreResource, fake: FakeHost, role: 'MASTER' | 'BACKUP', keepPath = false): Promise<string[]> {
+  const steps = stepsOf(resource.plan(resource.desired(desiredContext(role, { keepPath })), await resource.observe(ctx)));
   const before = fake.calls.length;
   for (const step of steps) await resource.apply(step, ctx);
   return fake.commandLines().slice(before);
@@ -55,6 +49,24 @@ describe('GreResource', () => {
     expect(await converge(new GreResource(tunnel(), { host: fake, ifconfig: IFCONFIG }), fake, 'MASTER')).toEqual([]);
     fake = host(GRE0_DOWN);
     expect(await converge(new GreResource(tunnel(), { host: fake, ifconfig: IFCONFIG }), fake, 'BACKUP')).toEqual([]);
+  });
+
+  it('keepPath: a follow-carp tunnel stays up on BACKUP while OVH still routes here, and goes down once it does not', async () => {
+    const fake = host(fixture('fbsd14-gre0-up.txt'));
+    const resource = new GreResource(tunnel(), { host: fake, ifconfig: IFCONFIG });
+    expect(await converge(resource, fake, 'BACKUP', true)).toEqual([]);
+    expect(await converge(resource, fake, 'BACKUP', false)).toEqual(['/sbin/ifconfig gre0 down']);
+    // And a down tunnel is brought back up for a path still in use.
+    const down = host(GRE0_DOWN);
+    expect(await converge(new GreResource(tunnel(), { host: down, ifconfig: IFCONFIG }), down, 'BACKUP', true)).toEqual(['/sbin/ifconfig gre0 up']);
+  });
+
+  it('status: kind, mode and whether the last observation saw it up', async () => {
+    const fake = host(fixture('fbsd14-gre0-up.txt'));
+    const resource = new GreResource(tunnel(), { host: fake, ifconfig: IFCONFIG });
+    expect(resource.status()).toEqual({ kind: 'gre', interface: 'gre0', mode: 'follow-carp', up: null });
+    await resource.observe(ctx);
+    expect(resource.status()).toEqual({ kind: 'gre', interface: 'gre0', mode: 'follow-carp', up: true });
   });
 
   it('always-up stays up on BACKUP', async () => {
@@ -107,11 +119,11 @@ describe('GreResource', () => {
     const fake = host(null);
     const resource = new GreResource(tunnel(), { host: fake, ifconfig: IFCONFIG });
     expect(await converge(resource, fake, 'BACKUP')).toEqual([]);
-    const steps = resource.plan(resource.desired('MASTER'), await resource.observe(ctx));
-    expect(steps).toEqual([{ kind: 'missing', interface: 'gre0' }]);
     const before = fake.calls.length;
-    await expect(resource.apply(steps[0]!, ctx)).rejects.toMatchObject({ code: 'INTERFACE_MISSING' });
-    expect(fake.calls.length).toBe(before);
+    const plan = resource.plan(resource.desired(desiredContext('MASTER')), await resource.observe(ctx));
+    // Blocked, not a step: nothing to journal, nothing to run.
+    expect(plan).toMatchObject({ kind: 'blocked', error: { code: 'INTERFACE_MISSING', details: { interface: 'gre0' } } });
+    expect(fake.calls.length - before).toBe(1); // the observation only
   });
 
   it('describe gives the command line', () => {
@@ -145,11 +157,14 @@ describe('planGre (pure)', () => {
     ['needs up', desired, { ...up, up: false }, ['up']],
     ['needs down', { ...desired, up: false }, up, ['down']],
     ['missing, down wanted', { ...desired, up: false }, { exists: false }, []],
-    ['missing, up wanted', desired, { exists: false }, ['missing']],
     ['missing, create, down wanted, nothing else configured', { ...desired, up: false, create: true }, { exists: false }, ['create']],
     ['IPv6 spelled differently is the same address', { ...desired, create: true, inner: { local: '2001:db8::1', remote: '2001:db8::2' } }, { ...up, addresses: [{ family: 'inet6', address: '2001:0db8:0::1', destination: '2001:db8:0:0::2', prefixlen: 128 }] }, []],
   ])('%s', (_why, d, a, kinds) => {
-    expect(planGre(d, a).map((s) => s.kind)).toEqual(kinds);
+    expect(stepsOf(planGre(d, a)).map((s) => s.kind)).toEqual(kinds);
+  });
+
+  it('missing, up wanted → blocked (INTERFACE_MISSING), never a step', () => {
+    expect(planGre(desired, { exists: false })).toMatchObject({ kind: 'blocked', error: { code: 'INTERFACE_MISSING' } });
   });
 
   it('netmaskHex prints what ifconfig prints', () => {

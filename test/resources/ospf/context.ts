@@ -2,8 +2,9 @@
 import type { ResourceContext } from '../../../src/resources/resource.js';
 import { FakeClock } from '../../fakes/clock.js';
 import { captureLogger } from '../../fakes/logger.js';
+import { mastership } from '../../fakes/mastership.js';
 
 export function testContext(): ResourceContext & { lines: Array<Record<string, unknown>> } {
   const { log, lines } = captureLogger();
-  return { reconcileId: 'test', signal: new AbortController().signal, log, clock: new FakeClock(), stillMaster: async () => true, lines };
+  return { reconcileId: 'test', signal: new AbortController().signal, log, clock: new FakeClock(), mastership: mastership('MASTER'), stillMaster: async () => true, lines };
 }

@@ -19,6 +19,7 @@ import { startFrr, VTYSH, waitFor, type FrrInstance } from '../../support/frr.js
 import { NetnsLab } from '../../support/netns.js';
 import { Journal } from '../../../src/status/journal.js';
 import { FakeCarp, FakeDemotion } from '../../fakes/carp.js';
+import { desiredContext, stepsOf } from '../../fakes/mastership.js';
 import { ospfConfig } from './config.js';
 import { testContext } from './context.js';
 
@@ -69,7 +70,7 @@ describe.skipIf(skip !== null)('OSPF resource against real FRR', () => {
 
   /** One reconcile of one resource, as the engine's run does it: observe, plan, apply each step. */
   async function reconcile(resource: OspfResource, role: TargetRole): Promise<number> {
-    const steps = resource.plan(resource.desired(role), await resource.observe(ctx));
+    const steps = stepsOf(resource.plan(resource.desired(desiredContext(role)), await resource.observe(ctx)));
     for (const step of steps) await resource.apply(step, ctx);
     return steps.length;
   }

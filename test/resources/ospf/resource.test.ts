@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createOspfResources, OspfInterfaceUnknownError, type OspfActual, type OspfResource } from '../../../src/resources/ospf/resource.js';
 import { FakeHost } from '../../fakes/host.js';
+import { desiredContext, stepsOf } from '../../fakes/mastership.js';
 import { ospfConfig } from './config.js';
 import { testContext } from './context.js';
 import { fixture } from './fixture.js';
@@ -36,8 +37,10 @@ describe('OspfResource.desired', () => {
     const r = resource(new FakeHost());
     expect(r.id).toBe('ospf:r1e0');
     expect(r.kind).toBe('ospf');
-    expect(r.desired('MASTER')).toEqual({ cost: 10 });
-    expect(r.desired('BACKUP')).toEqual({ cost: 1000 });
+    expect(r.desired(desiredContext('MASTER'))).toEqual({ cost: 10 });
+    expect(r.desired(desiredContext('BACKUP'))).toEqual({ cost: 1000 });
+    // The cost follows the role even while the tunnel is kept up for a path OVH still uses.
+    expect(r.desired(desiredContext('BACKUP', { keepPath: true }))).toEqual({ cost: 1000 });
   });
 });
 
@@ -50,7 +53,7 @@ describe('OspfResource.plan (pure)', () => {
     ['interface down: no cost to compare, nothing to do', 10, { cost: null, running: false }, []],
   ];
   for (const [name, cost, over, steps] of table) {
-    it(name, () => expect(r.plan({ cost }, actual(over))).toEqual(steps));
+    it(name, () => expect(r.plan({ cost }, actual(over))).toEqual({ kind: 'steps', steps }));
   }
 });
 
@@ -93,7 +96,7 @@ describe('OspfResource.observe', () => {
     const r = resource(host, { require_neighbors: 1 });
     const seen = await r.observe(testContext());
     expect(seen).toMatchObject({ cost: null, running: false, neighbors: { total: 0, full: 0 } });
-    expect(r.plan(r.desired('MASTER'), seen)).toEqual([]);
+    expect(stepsOf(r.plan(r.desired(desiredContext('MASTER')), seen))).toEqual([]);
     expect(r.readiness(seen)).toEqual([{ resource: 'ospf:r1e0', reason: 'r1e0: 0 Full OSPF neighbours, 1 required (interface down in ospfd)' }]);
     expect(host.commandLines()).not.toContain(`${VTYSH} -c show ip ospf neighbor json`);
   });
@@ -106,7 +109,8 @@ describe('OspfResource.observe', () => {
     const r = createOspfResources(ospfConfig({ interfaces: [{ interface: 'gre0', cost: { master: 10, backup: 1000 }, require_neighbors: 1 }] }), host)[0]!;
     const seen = await r.observe(testContext());
     expect(seen).toMatchObject({ flavour: 'quagga', cost: 1000, networkType: 'POINTOPOINT', neighbors: { total: 1, full: 1 } });
-    expect(r.plan(r.desired('MASTER'), seen)).toEqual([{ interface: 'gre0', from: 1000, cost: 10 }]);
+    expect(stepsOf(r.plan(r.desired(desiredContext('MASTER')), seen))).toEqual([{ interface: 'gre0', from: 1000, cost: 10 }]);
+    expect(r.status()).toEqual({ kind: 'ospf', interface: 'gre0', cost: 1000, neighbours: 1 });
   });
 });
 
