@@ -38,8 +38,9 @@ describe('rc.d/carp_failover', () => {
     expect(text).toMatch(/^: "\$\{carp_failover_node:=\/usr\/local\/bin\/node\}"$/m);
     // The flags went into command_args; rc.subr must not also hand them to daemon(8).
     expect(text.indexOf('carp_failover_flags=""')).toBeGreaterThan(text.indexOf('command_args='));
-    expect(text).toMatch(/^: "\$\{carp_failover_home:=\/usr\/local\/lib\/carp-failover\}"$/m);
-    expect(text).toMatch(/^carp_failover_cli="\$\{carp_failover_home\}\/dist\/cli\/bin\.js"$/m);
+    // The bundle where the port installs it (scripts/dist.ts BUNDLE_PATH under /usr/local).
+    expect(text).toMatch(/^: "\$\{carp_failover_home:=\/usr\/local\/libexec\/carp-failover\}"$/m);
+    expect(text).toMatch(/^carp_failover_cli="\$\{carp_failover_home\}\/carp-failover\.mjs"$/m);
   });
 
   it('checks the configuration before start and reload, and reloads with SIGHUP to the service', () => {
