@@ -3,6 +3,9 @@
 // https://prometheus.io/docs/instrumenting/exposition_formats/#text-based-format
 // (HELP escapes '\' and newline; label values escape '\', '"' and newline).
 import type { ResourceStatus, StatusReport } from './model.js';
+import { escapeHelp, escapeLabelValue, formatValue } from './prom-text.js';
+
+export { escapeHelp, escapeLabelValue, formatValue } from './prom-text.js';
 
 export const METRICS_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
 
@@ -113,6 +116,18 @@ export function renderMetrics(report: StatusReport): string {
   );
 
   add(
+    'ovh_auth_paused',
+    'gauge',
+    'Per OVH failover IP: 1 while its API calls are paused after a credential failure.',
+    ovh.map((r) => ({ labels: { resource: r.id }, value: typeof r.extra.authPausedUntil === 'string' ? 1 : 0 })),
+  );
+  add(
+    'ovh_binding_read_timestamp_seconds',
+    'gauge',
+    'Per OVH failover IP: when its binding was last read (a MASTER verifies it every ovh.verify_period_s); absent before the first read.',
+    ovh.flatMap((r) => (typeof r.extra.bindingReadAt === 'string' ? [{ labels: { resource: r.id }, value: seconds(r.extra.bindingReadAt) }] : [])),
+  );
+  add(
     'in_sync',
     'gauge',
     'Per resource: 1 when the last observation matched the desired state, 0 when not; absent before the first observation.',
@@ -201,23 +216,6 @@ function renderLabels(labels: Labels | undefined): string {
   const entries = Object.entries(labels);
   if (entries.length === 0) return '';
   return `{${entries.map(([name, value]) => `${name}="${escapeLabelValue(value)}"`).join(',')}}`;
-}
-
-/** Label values: backslash, double quote and line feed are escaped. */
-export function escapeLabelValue(value: string): string {
-  return value.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
-}
-
-/** HELP text: backslash and line feed are escaped. */
-export function escapeHelp(text: string): string {
-  return text.replace(/\\/g, '\\\\').replace(/\n/g, '\\n');
-}
-
-export function formatValue(value: number): string {
-  if (Number.isNaN(value)) return 'NaN';
-  if (value === Infinity) return '+Inf';
-  if (value === -Infinity) return '-Inf';
-  return String(value);
 }
 
 function seconds(iso: string): number {

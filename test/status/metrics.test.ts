@@ -101,6 +101,19 @@ describe('renderMetrics', () => {
     });
   });
 
+  it('OVH auth pause and the time of the last binding read, per failover IP; absent before the first read', () => {
+    const paused = drainedReport({
+      resources: [
+        resourceStatus({ id: 'ovh:192.0.2.10/32', kind: 'ovh', extra: ovhExtra(true, { authPausedUntil: '2026-11-25T10:05:00.000Z', bindingReadAt: '2026-11-25T10:00:03.000Z' }) }),
+        resourceStatus({ id: 'ovh:192.0.2.11/32', kind: 'ovh', extra: ovhExtra(null, { authPausedUntil: null, bindingReadAt: null }) }),
+      ],
+    });
+    const f = parse(paused);
+    expect(values(f, 'carp_failover_ovh_auth_paused')).toEqual({ 'resource=ovh:192.0.2.10/32': 1, 'resource=ovh:192.0.2.11/32': 0 });
+    expect(f.get('carp_failover_ovh_auth_paused')!.type).toBe('GAUGE');
+    expect(values(f, 'carp_failover_ovh_binding_read_timestamp_seconds')).toEqual({ 'resource=ovh:192.0.2.10/32': Date.parse('2026-11-25T10:00:03.000Z') / 1000 });
+  });
+
   it('convergence as a summary (sum, count) plus the last duration', () => {
     const f = parse(reportWithErrors());
     const summary = f.get('carp_failover_converge_duration_seconds')!;
