@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Installs what the project needs on a fresh Debian machine: npm packages always; FRR, ucarp,
-# iproute2, ping, OpenBSD netcat, shellcheck, procps, a C compiler, mandoc (man page lint) and
-# promtool (alerting rule tests, from Debian's prometheus package) when running as root and any
-# is missing.
+# iproute2, ping, OpenBSD netcat, shellcheck, procps, a C compiler, mandoc (man page lint),
+# bmake (runs the port's recipes) and promtool (alerting rule tests, from Debian's prometheus
+# package) when running as root and any is missing.
 # Safe to run again: it only installs what is absent.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -22,6 +22,7 @@ command -v shellcheck >/dev/null 2>&1 || need+=(shellcheck)
 command -v ps >/dev/null 2>&1 || need+=(procps)
 command -v mandoc >/dev/null 2>&1 || need+=(mandoc)
 command -v promtool >/dev/null 2>&1 || need+=(prometheus)
+command -v bmake >/dev/null 2>&1 || need+=(bmake)
 # The lab compiles a 60-line preload for ucarp (test/lab/ucarp-immediate.c).
 command -v cc >/dev/null 2>&1 || need+=(gcc libc6-dev)
 

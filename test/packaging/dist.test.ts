@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildDist, BUNDLE_PATH, type DistResult } from '../../scripts/dist.js';
 import { FakeFreeBsd } from '../support/fake-freebsd.js';
 import { request, waitFor } from '../support/daemon-process.js';
+import { skipReason } from '../support/env.js';
 import { readPort, stagedPathsOfPlist } from './port-files.js';
 
 const buildDir = mkdtempSync(join(tmpdir(), 'cf-dist-build-'));
@@ -176,9 +177,60 @@ gre:
 });
 
 describe('the FreeBSD port', () => {
+  const portDir = fileURLToPath(new URL('../../packaging/freebsd/net/carp-failover/', import.meta.url));
+  const port = readPort(portDir);
+
   it('pkg-plist and the rc.d scripts of USE_RC_SUBR list exactly the staging tree', () => {
-    const port = readPort(fileURLToPath(new URL('../../packaging/freebsd/net/carp-failover/', import.meta.url)));
     const fromPort = [...stagedPathsOfPlist(port.plist), ...port.useRcSubr.map((rc) => `etc/rc.d/${rc}`)].sort();
     expect(fromPort).toEqual(dist.files);
+  });
+});
+
+const bmakeMissing = existsSync('/usr/bin/bmake') ? null : 'bmake not installed; run scripts/setup.sh as root';
+
+// The port's own recipes (post-extract, do-install, option targets) run by a BSD make against the
+// release tarball, with a stand-in for the framework parts they rely on (ports-stub/bsd.port.mk).
+describe.skipIf(skipReason('port recipes under bmake', bmakeMissing) !== null)('the FreeBSD port, staged with bmake', () => {
+  const portDir = fileURLToPath(new URL('../../packaging/freebsd/net/carp-failover/', import.meta.url));
+  const stub = fileURLToPath(new URL('./ports-stub/', import.meta.url));
+  const port = readPort(portDir);
+
+  function stage(prefix: string): string {
+    const work = mkdtempSync(join(tmpdir(), 'cf-port-'));
+    const args = ['-m', stub, '-C', portDir, `DISTDIR=${dirname(dist.tarball!)}`, `WRKDIR=${work}/work`, `STAGEDIR=${work}/stage`, `PREFIX=${prefix}`, 'LOCALBASE=/usr/local', 'stage'];
+    const result = spawnSync('/usr/bin/bmake', args, { encoding: 'utf8' });
+    if (result.status !== 0) throw new Error(`bmake ${args.join(' ')}: ${result.stderr}`);
+    return `${work}/stage${prefix}`;
+  }
+
+  it('installs exactly what pkg-plist and USE_RC_SUBR declare, the rc.d scripts as in rc.d/', () => {
+    const staged = stage('/usr/local');
+    try {
+      const installed = spawnSync('find', ['.', '-type', 'f'], { cwd: staged, encoding: 'utf8' }).stdout.trim().split('\n').map((f) => f.slice(2)).sort();
+      expect(installed).toEqual([...stagedPathsOfPlist(port.plist), ...port.useRcSubr.map((rc) => `etc/rc.d/${rc}`)].sort());
+      for (const rc of port.useRcSubr) {
+        expect(readFileSync(join(staged, 'etc/rc.d', rc), 'utf8')).toBe(readFileSync(fileURLToPath(new URL(`../../rc.d/${rc}`, import.meta.url)), 'utf8'));
+        expect(statSync(join(staged, 'etc/rc.d', rc)).mode & 0o777).toBe(0o555);
+      }
+      expect(statSync(join(staged, 'bin/carp-failover')).mode & 0o777).toBe(0o555);
+      const ok = spawnSync(join(staged, 'bin/carp-failover'), ['check-config', '-c', join(staged, 'etc/carp-failover.yaml.sample')], { env, encoding: 'utf8' });
+      expect(ok.stdout).toContain('configuration ok');
+      expect(ok.status).toBe(0);
+    } finally {
+      rmSync(dirname(dirname(dirname(staged))), { recursive: true, force: true });
+    }
+  });
+
+  it('follows a PREFIX other than LOCALBASE: the service under PREFIX, node from LOCALBASE', () => {
+    const staged = stage('/opt/cf');
+    try {
+      const rc = readFileSync(join(staged, 'etc/rc.d/carp_failover'), 'utf8');
+      expect(rc).toContain(': "${carp_failover_home:=/opt/cf/libexec/carp-failover}"');
+      expect(rc).toContain(': "${carp_failover_config:=/opt/cf/etc/carp-failover.yaml}"');
+      expect(rc).toContain(': "${carp_failover_node:=/usr/local/bin/node}"');
+      expect(readFileSync(join(staged, 'etc/rc.d/carp_failover_early'), 'utf8')).toContain(': "${carp_failover_home:=/opt/cf/libexec/carp-failover}"');
+    } finally {
+      rmSync(dirname(dirname(dirname(staged))), { recursive: true, force: true });
+    }
   });
 });
