@@ -3,13 +3,15 @@
 // the real daemon through a failover with the file-backed FreeBSD stand-ins; and the port's
 // pkg-plist (with the rc.d scripts USE_RC_SUBR adds) lists exactly the staging tree.
 import { spawn, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, parse } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildDist, BUNDLE_PATH, type DistResult } from '../../scripts/dist.js';
+import { IP, KEYS, moveWorld, SERVER_A, SERVER_B } from '../ovh-mock/fixtures.js';
+import { startOvhMock, type OvhMock } from '../ovh-mock/server.js';
 import { FakeFreeBsd } from '../support/fake-freebsd.js';
 import { request, waitFor } from '../support/daemon-process.js';
 import { skipReason } from '../support/env.js';
@@ -174,6 +176,36 @@ gre:
       child.kill('SIGKILL');
     }
   }, 60_000);
+});
+
+describe('the bundled OVH client', () => {
+  let mock: OvhMock | null = null;
+  afterAll(async () => mock?.close());
+
+  // undici (HTTP, its WebAssembly parser), request signing and the INI credentials reader, bundled.
+  it.skipIf(skipReason('bundled ovh check', process.getuid?.() === 0 ? null : 'the credentials file must be root-owned: run as root') !== null)(
+    'ovh check passes against the OVH mock and leaks no secret',
+    async () => {
+      mock = await startOvhMock({ state: moveWorld(SERVER_B) });
+      const creds = join(runDir, 'ovh.conf');
+      writeFileSync(creds, `[default]\nendpoint=ovh-eu\n\n[ovh-eu]\napplication_key=${KEYS.a.applicationKey}\napplication_secret=${KEYS.a.applicationSecret}\nconsumer_key=${KEYS.a.consumerKey}\n`);
+      chmodSync(creds, 0o600);
+      const config = join(runDir, 'ovh.yaml');
+      writeFileSync(config, `node: router-a\ncarp:\n  vhids: [{ vhid: 1, interface: vmx0 }]\novh:\n  credentials: ${creds}\n  base_url: ${mock.url}\n  ips:\n    - { ip: ${IP}, strategy: move, service: ${SERVER_A} }\n`);
+      const result = await new Promise<{ status: number | null; out: string }>((resolve) => {
+        const child = spawn(launcher, ['ovh', 'check', '-c', config], { cwd: runDir, env, stdio: ['ignore', 'pipe', 'pipe'] });
+        let out = '';
+        child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+        child.stderr.on('data', (chunk: Buffer) => (out += chunk.toString()));
+        child.on('exit', (status) => resolve({ status, out }));
+      });
+      expect(result.out).toMatch(/ok +credential valid/);
+      expect(result.out).toContain(`${IP} (move): points at ${SERVER_B}`);
+      expect(result.out).not.toContain(KEYS.a.applicationSecret);
+      expect(result.status).toBe(0);
+    },
+    30_000,
+  );
 });
 
 describe('the FreeBSD port', () => {
