@@ -1,7 +1,8 @@
-// `npm run dist` end to end: one build, copied to a fresh directory outside the repository where
-// no node_modules can be found, then the bundled launcher runs check-config on the sample and
-// the real daemon through a failover with the file-backed FreeBSD stand-ins; and the port's
-// pkg-plist (with the rc.d scripts USE_RC_SUBR adds) lists exactly the staging tree.
+// `npm run dist` end to end, on one build: copied to a fresh directory outside the repository
+// where no node_modules can be found, the bundled launcher runs check-config on the sample, the
+// real daemon through a failover with the file-backed FreeBSD stand-ins, and ovh check against
+// the OVH mock; the port's pkg-plist (with the rc.d scripts USE_RC_SUBR adds) lists exactly the
+// staging tree, and the port's own recipes, run by bmake on the release tarball, install it.
 import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync, cpSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
