@@ -44,7 +44,9 @@ async function status(): Promise<any> {
 beforeAll(async () => {
   writeFileSync(configPath, config());
   daemon = startDaemon(configPath);
-  await waitFor('the status socket', () => existsSync(statusSock), 20_000);
+  // The status socket answers before the intake socket and the signal handlers exist: wait for
+  // the line logged once both are in place (a loaded machine widens that gap).
+  await waitFor('the daemon to be running', () => daemon.output().includes('carp-failover running'), 20_000);
 }, 30_000);
 
 afterAll(async () => {
@@ -125,7 +127,7 @@ describe('the daemon process', () => {
     await daemon.exited;
     expect(existsSync(statusSock)).toBe(true);
     daemon = startDaemon(configPath);
-    await waitFor('the restarted daemon', async () => (await status()).pid === daemon.child.pid, 20_000);
+    await waitFor('the restarted daemon', async () => daemon.output().includes('carp-failover running') && (await status()).pid === daemon.child.pid, 20_000);
     daemon.child.kill('SIGTERM');
     expect(await daemon.exited).toBe(0);
     expect(existsSync(statusSock)).toBe(false);

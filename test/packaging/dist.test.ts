@@ -145,7 +145,8 @@ gre:
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
     try {
-      await waitFor('the status socket', () => existsSync(statusSock), 20_000);
+      // Logged once both sockets and the signal handlers are in place.
+      await waitFor('the daemon to be running', () => output.includes('carp-failover running'), 20_000);
       await waitFor('BACKUP with the boot hold-down released', async () => {
         const r = await status();
         return r.role === 'BACKUP' && r.demotion.ours.boot === 0 && r.lastReconcile !== null;
