@@ -115,18 +115,15 @@ export function renderMetrics(report: StatusReport): string {
     ovh.flatMap(({ id, status }) => (status.binding ? [{ labels: { resource: id }, value: status.binding.ours ? 1 : 0 }] : [])),
   );
 
-  add(
-    'ovh_auth_paused',
-    'gauge',
-    'Per OVH failover IP: 1 while its API calls are paused after a credential failure.',
-    ovh.map((r) => ({ labels: { resource: r.id }, value: typeof r.extra.authPausedUntil === 'string' ? 1 : 0 })),
-  );
-  add(
-    'ovh_binding_read_timestamp_seconds',
-    'gauge',
-    'Per OVH failover IP: when its binding was last read (a MASTER verifies it every ovh.verify_period_s); absent before the first read.',
-    ovh.flatMap((r) => (typeof r.extra.bindingReadAt === 'string' ? [{ labels: { resource: r.id }, value: seconds(r.extra.bindingReadAt) }] : [])),
-  );
+  add('ovh_auth_paused', 'gauge', 'Per OVH failover IP: 1 while its API calls are paused after a credential failure.', [
+    ...ovh.map(({ id, status }) => ({ labels: { resource: id }, value: status.pausedUntil === null ? 0 : 1 })),
+  ]);
+  add('ovh_verify_ok', 'gauge', 'Per OVH failover IP: 1 when the last read of its binding answered, 0 when it failed; absent before the first.', [
+    ...ovh.flatMap(({ id, status }) => (status.verify.ok === null ? [] : [{ labels: { resource: id }, value: status.verify.ok ? 1 : 0 }])),
+  ]);
+  add('ovh_binding_read_timestamp_seconds', 'gauge', 'Per OVH failover IP: when its binding was last read successfully (a MASTER re-reads it every ovh.verify_period_s).', [
+    ...ovh.flatMap(({ id, status }) => (status.bindingReadAt === null ? [] : [{ labels: { resource: id }, value: seconds(status.bindingReadAt) }])),
+  ]);
   add(
     'in_sync',
     'gauge',

@@ -6,7 +6,7 @@ import parsePrometheusTextFormat from 'parse-prometheus-text-format';
 import { ENGINE_COUNTERS } from '../../src/engine/engine-status.js';
 import { drainConditions } from '../../src/status/drain.js';
 import { renderMetrics } from '../../src/status/metrics.js';
-import { drainedReport, ovhExtra, resourceStatus, T1 } from '../fakes/status-report.js';
+import { drainedReport, ovhDetail, resourceStatus, T1 } from '../fakes/status-report.js';
 
 /** Labels Prometheus adds to every scraped series. */
 export const TARGET_LABELS = ['instance', 'job'];
@@ -25,7 +25,7 @@ export function exportedMetrics(): Map<string, Set<string>> {
         kind: 'ovh',
         errorCounts: { OVH_HTTP: 1 },
         attempts: 1,
-        extra: ovhExtra(true, { contested: true, authPausedUntil: T1, bindingReadAt: T1 }),
+        detail: ovhDetail(true, { contested: true, pausedUntil: T1 }),
       }),
     ],
   };

@@ -89,7 +89,8 @@ describe('coverage of the rules', () => {
     'stale heartbeat': 'carp_failover_heartbeat_timestamp_seconds',
     'drain requested, not confirmed': 'carp_failover_drained',
     'demotion held too long': 'carp_failover_demotion',
-    'binding verification failing': 'carp_failover_ovh_binding_read_timestamp_seconds',
+    'binding verification failing': 'carp_failover_ovh_verify_ok',
+    'binding reads stopped': 'carp_failover_ovh_binding_read_timestamp_seconds',
   };
 
   it.each(Object.entries(CONCERNS))('%s has a rule (%s)', (_, metric) => {

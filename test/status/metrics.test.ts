@@ -101,16 +101,21 @@ describe('renderMetrics', () => {
     });
   });
 
-  it('OVH auth pause and the time of the last binding read, per failover IP; absent before the first read', () => {
+  it('OVH auth pause, the last verification and the time of the last good binding read, per failover IP; absent before the first read', () => {
     const paused = drainedReport({
       resources: [
-        resourceStatus({ id: 'ovh:192.0.2.10/32', kind: 'ovh', extra: ovhExtra(true, { authPausedUntil: '2026-11-25T10:05:00.000Z', bindingReadAt: '2026-11-25T10:00:03.000Z' }) }),
-        resourceStatus({ id: 'ovh:192.0.2.11/32', kind: 'ovh', extra: ovhExtra(null, { authPausedUntil: null, bindingReadAt: null }) }),
+        resourceStatus({
+          id: 'ovh:192.0.2.10/32',
+          kind: 'ovh',
+          detail: ovhDetail(true, { pausedUntil: '2026-11-25T10:05:00.000Z', bindingReadAt: '2026-11-25T10:00:03.000Z', verify: { ok: false, at: '2026-11-25T10:01:03.000Z', error: 'HTTP 503' } }),
+        }),
+        resourceStatus({ id: 'ovh:192.0.2.11/32', kind: 'ovh', detail: ovhDetail(null, { ip: '192.0.2.11/32', verify: { ok: null, at: null, error: null } }) }),
       ],
     });
     const f = parse(paused);
     expect(values(f, 'carp_failover_ovh_auth_paused')).toEqual({ 'resource=ovh:192.0.2.10/32': 1, 'resource=ovh:192.0.2.11/32': 0 });
     expect(f.get('carp_failover_ovh_auth_paused')!.type).toBe('GAUGE');
+    expect(values(f, 'carp_failover_ovh_verify_ok')).toEqual({ 'resource=ovh:192.0.2.10/32': 0 });
     expect(values(f, 'carp_failover_ovh_binding_read_timestamp_seconds')).toEqual({ 'resource=ovh:192.0.2.10/32': Date.parse('2026-11-25T10:00:03.000Z') / 1000 });
   });
 
