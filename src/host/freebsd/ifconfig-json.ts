@@ -10,10 +10,13 @@
 // (0x%lx), {:prefixlen}, {:broadcast}, {:vhid}; and, outside the addresses, per vhid
 // {:carp-state}{:vhid}{:advbase}{:advskew} then {:carp_peer}{:carp_peer6}, or
 // {:vrrp_state}{:vrid}{:vrrp_prio}{:vrrp_interval} — several vhids repeat these keys in one
-// object, hence the order-keeping reader. Container names may still change, so interfaces are
+// object, hence the order-keeping reader; and a "link-address" list of {:addr-type} ("ether",
+// then "hwaddr" only while it differs) with {:link-addr} (af_link.c print_ether @aeba9097).
+// Container names may still change, so interfaces are
 // found as "objects with an ifname" and addresses as "objects with inet-addr/inet6-addr".
 import {
   carpStateFromText,
+  etherFromText,
   prefixFromNetmask,
   uintFromText,
   vhidFromText,
@@ -69,7 +72,7 @@ function toInterface(object: OrderedObject): ParsedInterface {
   const destination = text(object.get('tunnel-dst'));
   const addresses: OrderedObject[] = [];
   collect(object, isAddress, addresses);
-  return {
+  const parsed: ParsedInterface = {
     name: text(object.get('ifname'))!.slice(0, 15),
     flags,
     up: flags.includes('UP'),
@@ -81,6 +84,18 @@ function toInterface(object: OrderedObject): ParsedInterface {
       ? { family: source.includes(':') ? 'inet6' : 'inet', source: source.split('%')[0]!, destination: destination.split('%')[0]! }
       : null,
   };
+  for (const link of linkAddresses(object)) {
+    const type = text(link.get('addr-type'));
+    const mac = etherFromText(text(link.get('link-addr')));
+    if ((type === 'ether' || type === 'hwaddr') && mac !== undefined && parsed[type] === undefined) parsed[type] = mac;
+  }
+  return parsed;
+}
+
+function linkAddresses(object: OrderedObject): OrderedObject[] {
+  const found: OrderedObject[] = [];
+  collect(object, (candidate) => candidate !== object && candidate.get('link-addr') !== undefined, found);
+  return found;
 }
 
 function isIpText(value: string): boolean {

@@ -48,6 +48,15 @@ export interface ParsedInterface {
   addresses: InterfaceAddress[];
   carp: CarpEntry[];
   tunnel: TunnelEndpoints | null;
+  /** The current link-level address (`ether` line), lower case; absent on interfaces without one (gre, lo). */
+  ether?: string;
+  /** The hardware address read at attach (`hwaddr` line): printed only while it differs from `ether`. */
+  hwaddr?: string;
+}
+
+/** An Ethernet address as ether_ntoa(3) prints it (%02x, colons); lower-cased, or undefined. */
+export function etherFromText(token: string | undefined): string | undefined {
+  return token !== undefined && /^[0-9a-fA-F]{2}(:[0-9a-fA-F]{2}){5}$/.test(token) ? token.toLowerCase() : undefined;
 }
 
 /** Maps ifconfig's state word to ours; never throws. */

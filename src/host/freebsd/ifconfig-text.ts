@@ -8,10 +8,13 @@
 //    carp.c (14+, @101e1a49) which adds "\t      peer %s peer6 %s"; "<UNKNOWN>" from ifcarp.c
 //    before 10 (@039ea811, state > CARP_MAXSTATE)
 //  - "\tvrrp: %s vrid %d prio %d interval %d"  sbin/ifconfig/carp.c with carpver 3 (FreeBSD 15)
+//  - "\tether %s" then, only while it differs, "\thwaddr %s" (ether_ntoa)  sbin/ifconfig/af_link.c
+//    link_status_nl() / print_ether() (@e4452d45; link_status() with SIOCGHWADDR before netlink)
 // It never throws: unknown lines are skipped, numbers are accepted only where the format puts
 // them, and a vhid is reported only when it was printed on a carp:/vrrp: line.
 import {
   carpStateFromText,
+  etherFromText,
   prefixFromNetmask,
   uintFromText,
   vhidFromText,
@@ -82,6 +85,12 @@ function parseBodyLine(iface: ParsedInterface, tokens: string[]): void {
     case 'tunnel':
       parseTunnel(iface, tokens);
       return;
+    case 'ether':
+    case 'hwaddr': {
+      const mac = etherFromText(tokens[1]);
+      if (mac !== undefined) iface[tokens[0]] = mac;
+      return;
+    }
     default:
       return;
   }
