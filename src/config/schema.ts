@@ -144,14 +144,32 @@ const ospf = z
   })
   .prefault({});
 
+/** A MAC as ifconfig prints it (ether_ntoa: lower-case hex, colons). */
+export const MAC_ADDRESS = /^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/;
+const macAddress = z.string().regex(MAC_ADDRESS, 'must be a lower-case MAC such as 02:00:00:ff:3e:98');
+
 const failoverIp = z.discriminatedUnion('strategy', [
+  z.strictObject({
+    ip: z.string().regex(/^[0-9.]+\/32$/, 'must be an IPv4 block such as "192.0.2.10/32"'),
+    strategy: z.literal('shared-vmac'),
+    /** The dedicated server (hypervisor) both router VMs are bridged on. */
+    service: z.string().min(1).max(255),
+    /** The one vMAC OVH generated for the virtual interface, bound to the IP once; the MASTER carries it. */
+    vmac: macAddress,
+    /** The router interface on the hypervisor's bridge that carries the vMAC while MASTER. */
+    interface: interfaceName,
+    /** virtualMachineName sent when the binding is repaired (re-added to the shared vMAC). */
+    vm_name: z.string().min(1).max(64),
+    /** The MAC put back on BACKUP when ifconfig prints no `hwaddr` line (vlan, lagg); null: the NIC's hwaddr. */
+    restore_mac: macAddress.nullable().default(null),
+  }),
   z.strictObject({
     ip: z.string().regex(/^[0-9.]+\/32$/, 'must be an IPv4 block such as "192.0.2.10/32"'),
     strategy: z.literal('vmac'),
     /** The dedicated server (hypervisor) the routers run on, e.g. ns3000000.ip-198-51-100.eu. */
     service: z.string().min(1).max(255),
     /** This router's virtual MAC on that server (see `carp-failover ovh vmac create`). */
-    vmac: z.string().regex(/^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/, 'must be a lower-case MAC such as 02:00:00:ff:3e:98'),
+    vmac: macAddress,
     /** virtualMachineName sent with the binding. */
     vm_name: z.string().min(1).max(64),
   }),
@@ -217,6 +235,7 @@ export type Config = z.output<typeof configSchema>;
 export type GreTunnelConfig = Config['gre']['tunnels'][number];
 export type OspfInterfaceConfig = Config['ospf']['interfaces'][number];
 export type FailoverIpConfig = Config['ovh']['ips'][number];
+export type SharedVmacConfig = Extract<FailoverIpConfig, { strategy: 'shared-vmac' }>;
 
 /** Where the service looks when -c is not given. */
 export const DEFAULT_CONFIG_PATH = '/usr/local/etc/carp-failover.yaml';

@@ -8,7 +8,9 @@
 //   <ovh id>     every OVH failover IP is bound to another router (its FailoverIpStatus: binding.ours
 //                false and a target: bound nowhere is not handed over), read after this node left
 //                MASTER (an older read proves nothing; bindingReadAt, since the resource may answer
-//                observe from its cache);
+//                observe from its cache); with shared-vmac the binding never moves: met, the
+//                carrier's condition below says whether the vMAC left this node;
+//   <vmac id>    the shared-vMAC carrier no longer carries it: observed while not MASTER;
 //   <ospf id>    the OSPF cost is at its BACKUP value: in sync, observed while not MASTER;
 //   <gre id>     follow-carp tunnels are down (always-up ones up): in sync, observed while not
 //                MASTER.
@@ -38,6 +40,9 @@ export function drainConditions(report: DrainInput): DrainResult {
   const conditions: DrainCondition[] = [vhidCondition(report), demotionCondition(report)];
   for (const resource of report.resources) {
     if (resource.kind === 'ovh') conditions.push(ovhCondition(resource, report));
+  }
+  for (const resource of report.resources) {
+    if (resource.kind === 'vmac') conditions.push(vmacCondition(resource, report));
   }
   for (const kind of ['ospf', 'gre'] as const) {
     for (const resource of report.resources) {
@@ -73,6 +78,8 @@ function demotionCondition(report: DrainInput): DrainCondition {
 
 function ovhCondition(resource: ResourceStatus, report: DrainInput): DrainCondition {
   const name = resource.id;
+  // Nothing to hand over at OVH, and OVH being down must not hold a drain: the carrier decides.
+  if (ovhDetail(resource)?.strategy === 'shared-vmac') return { name, met: true, detail: 'shared vMAC: the binding stays put; the vMAC carrier hands over' };
   const binding = ovhDetail(resource)?.binding ?? null;
   if (binding === null) {
     return { name, met: false, detail: `binding unknown${errorSuffix(resource)}` };
@@ -89,6 +96,17 @@ function ovhCondition(resource: ResourceStatus, report: DrainInput): DrainCondit
   // Not here is not enough: an IP bound nowhere (a vMAC claim half done) reaches nobody.
   if (binding.target === null) return { name, met: false, detail: `bound nowhere: the peer has not claimed it yet${errorSuffix(resource)}` };
   return { name, met: true, detail: `bound to ${target}` };
+}
+
+function vmacCondition(resource: ResourceStatus, report: DrainInput): DrainCondition {
+  const name = resource.id;
+  const carrying = resource.detail?.kind === 'vmac' ? resource.detail.carrying : null;
+  if (report.role === 'MASTER') return { name, met: false, detail: 'the shared vMAC stays here (role is MASTER)' };
+  if (carrying !== false || !observedSinceRoleChange(resource, report)) {
+    const state = carrying === true ? 'still carried here' : carrying === null ? 'not observed yet' : 'not re-read since the role changed';
+    return { name, met: false, detail: `shared vMAC ${state}${errorSuffix(resource)}` };
+  }
+  return { name, met: true, detail: 'shared vMAC released: the interface wears its own MAC' };
 }
 
 function localCondition(resource: ResourceStatus, report: DrainInput): DrainCondition {

@@ -109,6 +109,12 @@ export function renderMetrics(report: StatusReport): string {
     ovh.map(({ id, status }) => ({ labels: { resource: id }, value: status.contested ? 1 : 0 })),
   );
   add(
+    'ovh_binding_verified',
+    'gauge',
+    'Per OVH failover IP: 1 when the last verification succeeded (shared-vmac: found the IP on the shared vMAC), 0 when not; absent while unknown.',
+    ovh.flatMap(({ id, status }) => (status.verify.ok === null ? [] : [{ labels: { resource: id }, value: status.verify.ok ? 1 : 0 }])),
+  );
+  add(
     'ovh_bound_here',
     'gauge',
     'Per OVH failover IP: 1 when the last read binding is this router, 0 when another; absent when unknown.',

@@ -14,6 +14,10 @@ export const SERVER_A = 'ns3000001.ip-198-51-100.eu';
 export const SERVER_B = 'ns3000002.ip-198-51-100.eu';
 export const VMAC_A = '02:00:00:aa:00:01';
 export const VMAC_B = '02:00:00:bb:00:02';
+/** The one vMAC both routers carry in turn (strategy shared-vmac). */
+export const SHARED_VMAC = '02:00:00:ff:3e:98';
+/** The router interface on the hypervisor's bridge that carries it. */
+export const CARRIER = 'vtnet1';
 
 /** Legacy keys per router; the secrets double as canaries in the no-leak tests. */
 export const KEYS = {
@@ -42,6 +46,25 @@ export function vmacWorld(boundTo: string | null = VMAC_B): MockStateInit {
   };
 }
 
+/**
+ * shared-vmac: the IPFO bound once to the shared vMAC (its only IP, as `ovh vmac create --shared`
+ * leaves it), plus router B's own vMAC; `sharedAlso` puts more IPs on the shared vMAC (a second
+ * IPFO), which keeps it alive if the first is taken off it.
+ */
+export function sharedVmacWorld(boundTo: string | null = SHARED_VMAC, sharedAlso: string[] = []): MockStateInit {
+  const vmacs = [
+    { mac: SHARED_VMAC, ips: sharedAlso.map((ip) => ({ ip, vmName: 'routers' })) },
+    { mac: VMAC_B, ips: [{ ip: '192.0.2.22', vmName: 'router-b' }] },
+  ];
+  vmacs.find((v) => v.mac === boundTo)?.ips.push({ ip: '192.0.2.10', vmName: 'routers' });
+  return {
+    ips: [IP, '192.0.2.22/32', ...sharedAlso.map((ip) => `${ip}/32`)].map((ip) => ({ ip, routedTo: HYPERVISOR })),
+    servers: [{ name: HYPERVISOR, vmacs: vmacs.filter((v) => v.ips.length > 0) }],
+    legacy: [KEYS.a, KEYS.b],
+    oauth2: [OAUTH],
+  };
+}
+
 /** One IPFO routed to one of two dedicated servers. */
 export function moveWorld(routedTo: string | null = SERVER_B): MockStateInit {
   return {
@@ -55,11 +78,13 @@ export function moveWorld(routedTo: string | null = SERVER_B): MockStateInit {
 export type Router = 'a' | 'b';
 
 /** A router's config for one strategy, pointed at the mock. */
-export function routerConfig(router: Router, strategy: 'vmac' | 'move', baseUrl: string, ovh: Record<string, unknown> = {}, extra: Record<string, unknown> = {}): Config {
+export function routerConfig(router: Router, strategy: 'vmac' | 'move' | 'shared-vmac', baseUrl: string, ovh: Record<string, unknown> = {}, extra: Record<string, unknown> = {}): Config {
   const ip =
-    strategy === 'vmac'
-      ? { ip: IP, strategy, service: HYPERVISOR, vmac: router === 'a' ? VMAC_A : VMAC_B, vm_name: `router-${router}` }
-      : { ip: IP, strategy, service: router === 'a' ? SERVER_A : SERVER_B };
+    strategy === 'shared-vmac'
+      ? { ip: IP, strategy, service: HYPERVISOR, vmac: SHARED_VMAC, interface: CARRIER, vm_name: 'routers' }
+      : strategy === 'vmac'
+        ? { ip: IP, strategy, service: HYPERVISOR, vmac: router === 'a' ? VMAC_A : VMAC_B, vm_name: `router-${router}` }
+        : { ip: IP, strategy, service: router === 'a' ? SERVER_A : SERVER_B };
   return configSchema.parse({
     node: `router-${router}`,
     carp: { vhids: [{ vhid: 1, interface: 'vmx0' }] },

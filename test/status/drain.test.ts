@@ -34,6 +34,12 @@ describe('drainConditions', () => {
       hint: /the peer's OVH claim has not landed: check its status/,
     },
     {
+      name: 'shared-vmac: the binding never moves (always on the shared vMAC), OVH unreadable: not an OVH condition',
+      report: withResource(drainedReport(), 'ovh:192.0.2.10/32', { lastError: { code: 'OVH_HTTP', message: '503' } as never, detail: ovhDetail(true, { strategy: 'shared-vmac', verify: { ok: null, at: null, error: '503' } }) }),
+      unmet: [],
+      hint: null,
+    },
+    {
       name: 'OVH binding read before the role changed proves nothing',
       report: withResource(drainedReport(), 'ovh:192.0.2.10/32', { lastObservedAt: BEFORE_T0, detail: ovhDetail(false, { bindingReadAt: BEFORE_T0 }) }),
       unmet: ['ovh:192.0.2.10/32'],

@@ -5,7 +5,7 @@
 import { CarpFailoverError } from '../../errors.js';
 import { requiredCalls, ruleCovers } from '../../ovh/access.js';
 import type { LegacyAuth, OAuth2Auth } from '../../ovh/auth.js';
-import { MoveStrategy, VmacStrategy, type BindingStrategy } from '../../resources/failover-ip/strategies.js';
+import { strategyFor as strategyOf, type BindingStrategy } from '../../resources/failover-ip/strategies.js';
 import type { CommandContext, CommandSpec } from '../command-spec.js';
 import { EXIT } from '../../exit-codes.js';
 import { sanitize } from '../format-text.js';
@@ -15,7 +15,7 @@ import { vmacCreate } from './ovh-vmac.js';
 const json = { name: 'json', type: 'boolean', summary: 'print JSON' } as const;
 
 function strategyFor(session: OvhSession, ip: OvhSession['config']['ovh']['ips'][number]): BindingStrategy {
-  return ip.strategy === 'vmac' ? new VmacStrategy(session.client, ip) : new MoveStrategy(session.client, ip);
+  return strategyOf(session.client, ip);
 }
 
 interface Finding {

@@ -11,7 +11,8 @@ import type { ApplyResult, DesiredContext, FailoverIpStatus, Mastership, Plan, R
 import { ClaimGate } from './claim-gate.js';
 import { FAILED, PENDING, type Binding, type FailoverIpActual, type FailoverIpDesired, type FailoverIpStep, type TaskView } from './model.js';
 import { describeStep, planFailoverIp } from './plan.js';
-import { MoveStrategy, VMAC_TASK_FUNCTIONS, VmacStrategy, type BindingStrategy } from './strategies.js';
+import { missingVmacReason, reportSharedVmacLost } from './shared-vmac.js';
+import { strategyFor, VMAC_TASK_FUNCTIONS, type BindingStrategy } from './strategies.js';
 
 export interface FailoverIpResourceOptions {
   config: Config;
@@ -38,7 +39,7 @@ export class FailoverIpResource implements Resource<FailoverIpDesired, FailoverI
   private gate: ClaimGate;
   private gateEpoch = -1;
   private lastClaimAt: number | null = null;
-  private lastRead: { ok: boolean; at: number; error: string | null } | null = null;
+  private lastRead: { ok: boolean | null; at: number; error: string | null } | null = null;
   private writing = false;
 
   constructor(private readonly options: FailoverIpResourceOptions) {
@@ -47,7 +48,7 @@ export class FailoverIpResource implements Resource<FailoverIpDesired, FailoverI
     this.ovh = config.ovh;
     this.clock = options.clock;
     this.client = client;
-    this.strategy = ip.strategy === 'vmac' ? new VmacStrategy(client, ip) : new MoveStrategy(client, ip);
+    this.strategy = strategyFor(client, ip);
     this.gate = this.freshGate();
   }
 
@@ -73,13 +74,14 @@ export class FailoverIpResource implements Resource<FailoverIpDesired, FailoverI
       return await (claiming ? this.client.urgently(() => this.read(ctx, master)) : this.read(ctx, master));
     } catch (error) {
       this.stale = true;
-      this.lastRead = { ok: false, at: this.clock.now(), error: error instanceof Error ? error.message : String(error) };
+      this.lastRead = { ok: this.strategy.name === 'shared-vmac' ? null : false, at: this.clock.now(), error: error instanceof Error ? error.message : String(error) };
       throw error;
     }
   }
 
   plan(desired: FailoverIpDesired, actual: FailoverIpActual): Plan<FailoverIpStep> {
-    return planFailoverIp(this.strategy.name, desired, actual, { ip: this.options.ip.ip, pollMs: this.ovh.task_poll_ms });
+    // shared-vmac repairs like vmac: off the vMAC someone put it on, back onto the shared one.
+    return planFailoverIp(this.strategy.name === 'move' ? 'move' : 'vmac', desired, actual, { ip: this.options.ip.ip, pollMs: this.ovh.task_poll_ms });
   }
 
   apply(step: FailoverIpStep, ctx: ResourceContext): Promise<ApplyResult> {
@@ -109,7 +111,7 @@ export class FailoverIpResource implements Resource<FailoverIpDesired, FailoverI
       reclaimNotBefore: current && hold !== null && hold > now ? iso(hold) : null,
       lastClaimAt: this.lastClaimAt === null ? null : iso(this.lastClaimAt),
       pausedUntil: paused === null ? null : iso(paused),
-      // For move and vmac, the verification is the last read of the binding (ok: it answered).
+      // move, vmac: the last read answered; shared-vmac: it found the IP on the shared vMAC (null: unread).
       verify: this.lastRead ? { ok: this.lastRead.ok, at: iso(this.lastRead.at), error: this.lastRead.error } : { ok: null, at: null, error: null },
       calls: { ...this.client.calls() } as Record<string, number>,
     };
@@ -131,7 +133,8 @@ export class FailoverIpResource implements Resource<FailoverIpDesired, FailoverI
     // the peer's claim to land; at the verify period its confirmation could lag by up to
     // verify_period_s (longer than drain --wait's timeout), so it re-reads at the task poll period
     // until the IP is bound elsewhere.
-    const waitingForPeer = !master && cached !== null && (cached.binding.ours || cached.binding.target === null);
+    // (shared-vmac: the binding stays on the shared vMAC whoever is MASTER: no claim to wait for.)
+    const waitingForPeer = !master && this.strategy.name !== 'shared-vmac' && cached !== null && (cached.binding.ours || cached.binding.target === null);
     const maxAgeMs = waitingForPeer ? Math.min(this.ovh.task_poll_ms, this.ovh.verify_period_s * 1000) : this.ovh.verify_period_s * 1000;
     const fresh = cached !== null && !this.stale && now - cached.readAtMs < maxAgeMs;
     if (fresh && (cached.binding.ours || !master || holding)) return this.actual(now);
@@ -143,10 +146,8 @@ export class FailoverIpResource implements Resource<FailoverIpDesired, FailoverI
   private actual(now: number): FailoverIpActual {
     const cache = this.cache!;
     const hold = this.gate.notBefore();
-    const blocked =
-      this.strategy.name === 'vmac' && cache.oursMissing
-        ? `vMAC ${this.strategy.ours} does not exist on ${this.options.ip.service} (a vMAC disappears with its last IP: keep this router's own IP on it, or create one with \`carp-failover ovh vmac create\` and set ovh.ips[].vmac)`
-        : null;
+    const ip = this.options.ip;
+    const blocked = ip.strategy !== 'move' && cache.oursMissing ? missingVmacReason(ip) : null;
     return {
       binding: { ...cache.binding },
       task: this.task ? { ...this.task.view } : null,
@@ -189,10 +190,11 @@ export class FailoverIpResource implements Resource<FailoverIpDesired, FailoverI
     const ours = read.target === this.strategy.ours;
     const previous = this.cache?.binding.target;
     this.cache = { binding: { target: read.target, ours }, oursMissing: read.oursMissing === true, readAtMs: now };
-    this.lastRead = { ok: true, at: now, error: null };
+    this.lastRead = { ok: this.strategy.name !== 'shared-vmac' || ours, at: now, error: null };
     this.stale = false;
     if (previous !== undefined && previous !== read.target) ctx.log.info({ ip: this.options.ip.ip, from: previous, to: read.target, ours }, 'ovh binding changed');
     if (!master) return;
+    if (!ours && this.options.ip.strategy === 'shared-vmac') reportSharedVmacLost(ctx.log, this.options.ip, read.target, read.oursMissing !== true);
     if (ours) {
       if (this.gate.seenOurs(now)) ctx.log.warn({ ip: this.options.ip.ip }, 'failover IP stayed here long enough: no longer contested');
     } else if (this.gate.seenElsewhere(now, this.task !== null, read.target === null, ourTaskJustDone)) {
@@ -210,7 +212,7 @@ export class FailoverIpResource implements Resource<FailoverIpDesired, FailoverI
     for (const taskId of ids.slice(0, 3)) {
       const task = await this.strategy.readTask(taskId, ctx.signal);
       if (!PENDING.has(task.status)) continue;
-      if (this.strategy.name === 'vmac' && !VMAC_TASK_FUNCTIONS.has(task.function)) continue;
+      if (this.strategy.name !== 'move' && !VMAC_TASK_FUNCTIONS.has(task.function)) continue;
       this.task = { view: { taskId, function: task.function, status: task.status, comment: task.comment, ours: false, step: null, since: iso(now) }, firstSeenMs: now };
       ctx.log.info({ taskId, function: task.function, status: task.status }, 'pending ovh task found: waiting for it');
       return;

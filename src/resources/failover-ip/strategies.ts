@@ -1,6 +1,8 @@
-// The two ways to point a failover IP here. `move` routes the IP to this router's dedicated
+// The ways to point a failover IP here. `move` routes the IP to this router's dedicated
 // server (/ip/{ip}/move, IP tasks); `vmac` re-binds it to this router's virtual MAC on the one
-// hypervisor both routers run on (/dedicated/server/{sn}/virtualMac…, server tasks).
+// hypervisor both routers run on (/dedicated/server/{sn}/virtualMac…, server tasks);
+// `shared-vmac` reads the same vMAC routes, but "ours" is the one shared vMAC that whichever
+// router is MASTER carries, so it only ever writes to repair a binding someone else changed.
 import { z } from 'zod';
 import type { FailoverIpConfig } from '../../config/schema.js';
 import { ovhPath, type OvhClient } from '../../ovh/client.js';
@@ -32,7 +34,7 @@ export interface BindingRead {
 
 /** What the resource needs of a strategy. */
 export interface BindingStrategy {
-  readonly name: 'vmac' | 'move';
+  readonly name: 'vmac' | 'move' | 'shared-vmac';
   /** The binding target that means "here". */
   readonly ours: string;
   readBinding(signal: AbortSignal, mode: 'verify' | 'full'): Promise<BindingRead>;
@@ -97,9 +99,19 @@ export class MoveStrategy implements BindingStrategy {
   }
 }
 
-/** `vmac`: which vMAC of the server holds the IP; DELETE from the old one, POST to ours; server tasks. */
+type VmacLikeConfig = Extract<FailoverIpConfig, { strategy: 'vmac' | 'shared-vmac' }>;
+
+/** The strategy of one configured failover IP. */
+export function strategyFor(client: OvhClient, ip: FailoverIpConfig): BindingStrategy {
+  return ip.strategy === 'move' ? new MoveStrategy(client, ip) : new VmacStrategy(client, ip);
+}
+
+/**
+ * `vmac` and `shared-vmac`: which vMAC of the server holds the IP; DELETE from the old one, POST
+ * to ours (this router's vMAC, or the shared one); server tasks.
+ */
 export class VmacStrategy implements BindingStrategy {
-  readonly name = 'vmac';
+  readonly name: 'vmac' | 'shared-vmac';
   readonly ours: string;
   private readonly address: string;
   /** The vMAC that held the IP at the last full read: checked first next time (one call). */
@@ -107,8 +119,9 @@ export class VmacStrategy implements BindingStrategy {
 
   constructor(
     private readonly client: OvhClient,
-    private readonly config: Extract<FailoverIpConfig, { strategy: 'vmac' }>,
+    private readonly config: VmacLikeConfig,
   ) {
+    this.name = config.strategy;
     this.ours = config.vmac;
     this.address = config.ip.replace(/\/32$/, '');
   }

@@ -8,10 +8,10 @@ import type { FailoverIpActual, FailoverIpStep } from '../../../src/resources/fa
 import type { FailoverIpStatus, Mastership, ResourceContext } from '../../../src/resources/resource.js';
 import { FakeClock } from '../../fakes/clock.js';
 import { captureLogger, type CapturedLogger } from '../../fakes/logger.js';
-import { legacyCredentials, makeClient, moveWorld, routerConfig, vmacWorld, VMAC_A, VMAC_B, SERVER_A, SERVER_B, IP, type Router } from '../../ovh-mock/fixtures.js';
+import { legacyCredentials, makeClient, moveWorld, routerConfig, sharedVmacWorld, vmacWorld, VMAC_A, VMAC_B, SERVER_A, SERVER_B, SHARED_VMAC, IP, type Router } from '../../ovh-mock/fixtures.js';
 import { startOvhMock, type OvhMock } from '../../ovh-mock/server.js';
 
-export type Strategy = 'vmac' | 'move';
+export type Strategy = 'vmac' | 'move' | 'shared-vmac';
 
 export interface RunResult {
   actual?: FailoverIpActual;
@@ -48,13 +48,17 @@ export interface Rig {
   close(): Promise<void>;
 }
 
-export async function makeRig(strategy: Strategy, options: { boundTo?: 'ours' | 'peer' | null; ovh?: Record<string, unknown>; durations?: { initMs: number; todoMs: number; doingMs: number } } = {}): Promise<Rig> {
+export async function makeRig(
+  strategy: Strategy,
+  options: { boundTo?: 'ours' | 'peer' | null; ovh?: Record<string, unknown>; durations?: { initMs: number; todoMs: number; doingMs: number }; sharedAlso?: string[] } = {},
+): Promise<Rig> {
   const router: Router = 'a';
   const clock = new FakeClock();
-  const ours = strategy === 'vmac' ? VMAC_A : SERVER_A;
-  const peer = strategy === 'vmac' ? VMAC_B : SERVER_B;
+  // shared-vmac: "ours" is the shared vMAC; "peer" stands for wherever someone else re-bound it.
+  const ours = strategy === 'shared-vmac' ? SHARED_VMAC : strategy === 'vmac' ? VMAC_A : SERVER_A;
+  const peer = strategy === 'move' ? SERVER_B : VMAC_B;
   const bound = options.boundTo === undefined ? peer : options.boundTo === null ? null : options.boundTo === 'ours' ? ours : peer;
-  const state = strategy === 'vmac' ? vmacWorld(bound) : moveWorld(bound);
+  const state = strategy === 'shared-vmac' ? sharedVmacWorld(bound, options.sharedAlso) : strategy === 'vmac' ? vmacWorld(bound) : moveWorld(bound);
   if (options.durations) state.durations = options.durations;
   const mock = await startOvhMock({ now: () => clock.now(), state });
   const logger = captureLogger('debug');
@@ -118,7 +122,7 @@ export async function makeRig(strategy: Strategy, options: { boundTo?: 'ours' | 
     },
     binding() {
       const snapshot = mock.state.snapshot() as { ips: Record<string, { routedTo: string | null; vmac: string | null }> };
-      return strategy === 'vmac' ? snapshot.ips[IP]!.vmac : snapshot.ips[IP]!.routedTo;
+      return strategy === 'move' ? snapshot.ips[IP]!.routedTo : snapshot.ips[IP]!.vmac;
     },
     writes: () => mock.writes().map((r) => `${r.method} ${r.route}`),
     close: () => mock.close(),
