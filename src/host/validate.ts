@@ -9,7 +9,7 @@
 // '-' that ifconfig would read as an option), then letters, digits, '.', '_', '-', 15 at most.
 import { isIP } from 'node:net';
 import { CarpFailoverError } from '../errors.js';
-import { INTERFACE_NAME } from '../config/schema.js';
+import { INTERFACE_NAME, MAC_ADDRESS } from '../config/schema.js';
 
 /** The only sysctl names this service ever reads or writes. */
 export const SYSCTL_NAMES = [
@@ -26,6 +26,7 @@ const VHID_RULE = 'an integer vhid from 1 to 255 (CARP_MAXVHID)';
 const IP_RULE = 'an IPv4 or IPv6 address in numeric form';
 const SYSCTL_RULE = `one of ${SYSCTL_NAMES.join(', ')}`;
 const PREFIX_RULE = 'an integer prefix length from 1 to 128';
+const MAC_RULE = 'a unicast Ethernet address in lower-case hex with colons, such as 02:00:00:ff:3e:98';
 
 /** Builds the INVALID_NAME error: the offending value JSON-escaped, and the rule it broke. */
 export function invalidName(kind: string, value: unknown, rule: string): CarpFailoverError {
@@ -57,6 +58,16 @@ export function validateIpAddress(value: unknown): string {
 /** Returns the prefix length when it is an integer 1–128, else throws INVALID_NAME. */
 export function validatePrefixLength(value: unknown): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > 128) throw invalidName('prefix length', value, PREFIX_RULE);
+  return value;
+}
+
+/**
+ * Returns the MAC when it is six lower-case hex octets with colons (what `ifconfig IF ether MAC`
+ * reads through link_addr(3)) and unicast (an interface cannot take a multicast address: the
+ * I/G bit, the low bit of the first octet, must be 0), else throws INVALID_NAME.
+ */
+export function validateMacAddress(value: unknown): string {
+  if (typeof value !== 'string' || !MAC_ADDRESS.test(value) || (Number.parseInt(value.slice(0, 2), 16) & 1) === 1) throw invalidName('MAC address', value, MAC_RULE);
   return value;
 }
 
