@@ -5,8 +5,8 @@
 import type { SharedVmacConfig } from '../../config/schema.js';
 import type { Host } from '../../host/ports.js';
 import { validateInterfaceName, validateMacAddress } from '../../host/validate.js';
-import { IfconfigReader } from '../carp/ifconfig-reader.js';
-import type { ParsedInterface } from '../carp/ifconfig-model.js';
+import { IfconfigReader } from '../../host/freebsd/ifconfig-reader.js';
+import type { ParsedInterface } from '../../host/freebsd/ifconfig-model.js';
 import type { ApplyResultV2, DesiredContext, Mastership, Plan, ResourceContextV2, ResourceV2, VmacCarrierStatus } from '../contract.js';
 import { vmacCarrierArgv } from './argv.js';
 import { planVmacCarrier, type VmacCarrierActual, type VmacCarrierDesired, type VmacCarrierStep } from './plan.js';
