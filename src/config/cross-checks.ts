@@ -1,6 +1,7 @@
 // Rules that span several keys, which the per-key schema cannot express. Each returns the path
 // of the offending key so the loader can name its line, like any schema problem.
 import type { Config } from './schema.js';
+import { sharedVmacProblems } from './shared-vmac-checks.js';
 
 /** A cross-field problem before it gets its line. */
 export interface CrossProblem {
@@ -30,6 +31,7 @@ export function crossCheck(config: Config): CrossProblem[] {
         ? []
         : [{ path: ['ospf', 'interfaces', index, 'cost', 'master'], reason: `must be lower than cost.backup (${item.cost.backup}) so that traffic prefers the MASTER` }],
     ),
+    ...sharedVmacProblems(config),
     ...(config.sockets.intake.path === config.sockets.status.path
       ? [{ path: ['sockets', 'status', 'path'], reason: `must differ from sockets.intake.path (both are ${config.sockets.status.path})` }]
       : []),

@@ -38,7 +38,7 @@ describe('docs/configuration.md', () => {
     expect(config.gre.tunnels.map((t) => t.interface)).toEqual(['gre0', 'gre1']);
     expect(config.ospf.interfaces.map((i) => i.interface)).toEqual(['gre0', 'gre1']);
     expect(config.ovh.ips).toHaveLength(1);
-    expect(config.ovh.ips[0]!.strategy).toBe('vmac');
+    expect(config.ovh.ips[0]!.strategy).toBe('shared-vmac');
   });
 
   it('every YAML block of the markdown is valid, and the full one is the example file', () => {

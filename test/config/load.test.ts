@@ -172,7 +172,7 @@ describe('parseConfigText', () => {
     expect(byPath['settle.local_ms']).toBe('must be at least 0, got number -5');
     expect(byPath['log.level']).toBe('must be one of "fatal", "error", "warn", "info", "debug", "trace", got "loud"');
     expect(byPath['reconcile.period_s']).toBe('expected a whole number, got number 1.5');
-    expect(byPath['ovh.ips[0].strategy']).toBe('must be one of "vmac", "move", got "teleport"');
+    expect(byPath['ovh.ips[0].strategy']).toBe('must be one of "shared-vmac", "vmac", "move", got "teleport"');
   });
 });
 

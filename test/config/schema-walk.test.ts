@@ -6,7 +6,7 @@ describe('schema-walk', () => {
     expect(keysAt([])).toContain('node');
     expect(keysAt(['carp', 'vhids', 0])).toEqual(['vhid', 'interface']);
     expect(keysAt(['sockets', 'status'])).toEqual(['path', 'mode', 'group']);
-    expect(keysAt(['ovh', 'ips', 3])).toEqual(['ip', 'strategy', 'service', 'vmac', 'vm_name']);
+    expect(keysAt(['ovh', 'ips', 3])).toEqual(['ip', 'strategy', 'service', 'vmac', 'interface', 'vm_name', 'restore_mac']);
     expect(keysAt(['node'])).toEqual([]);
     expect(keysAt(['nonsense', 'deeper'])).toEqual([]);
   });
