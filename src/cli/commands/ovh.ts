@@ -64,7 +64,12 @@ async function ovhCheck(ctx: CommandContext, deps: OvhCommandDeps): Promise<numb
     const strategy = strategyFor(session, ip);
     await note(`${ip.ip} (${ip.strategy})`, async () => {
       const read = await strategy.readBinding(signal, 'full');
-      if (read.oursMissing) throw new CarpFailoverError('CONFIG_INVALID', `our vMAC ${strategy.ours} does not exist on ${ip.service}; run carp-failover ovh vmac create`);
+      const create = ip.strategy === 'shared-vmac' ? 'carp-failover ovh vmac create --shared' : 'carp-failover ovh vmac create';
+      if (read.oursMissing) throw new CarpFailoverError('CONFIG_INVALID', `our vMAC ${strategy.ours} does not exist on ${ip.service}; run ${create}`);
+      // shared-vmac: bound once and for all; anywhere else means someone re-bound it.
+      if (ip.strategy === 'shared-vmac' && read.target !== strategy.ours) {
+        throw new CarpFailoverError('CONFIG_INVALID', `bound to ${read.target ?? 'no vMAC'}, not the shared vMAC ${strategy.ours}: the MASTER repairs it (or add it: POST …/virtualMac/${strategy.ours}/virtualAddress)`);
+      }
       if (ip.strategy === 'move') {
         const destinations = await client.get<{ dedicatedServer?: Array<{ service: string }> | null }>(`/ip/${encodeURIComponent(ip.ip)}/move`, { signal });
         const here = read.target === strategy.ours;
@@ -128,9 +133,10 @@ export function makeOvhCommands(deps: OvhCommandDeps = {}): CommandSpec[] {
     { words: ['ovh', 'status'], summary: 'where each failover IP points now at OVH, and pending tasks', options: [json], run: guarded(ovhStatus, deps) },
     {
       words: ['ovh', 'vmac', 'create'],
-      summary: 'have OVH generate this router’s virtual MAC (one-time setup); prints the MAC for the VM',
+      summary: 'have OVH generate a virtual MAC (one-time setup): this router’s own, or with --shared the one carried by the MASTER',
       options: [
-        { name: 'ip', type: 'string', summary: 'IPv4 the new vMAC carries first: this router’s own additional IP' },
+        { name: 'shared', type: 'boolean', summary: 'the one shared vMAC of strategy shared-vmac, with the failover IP as its only IP (ip, service, vm_name from the config)' },
+        { name: 'ip', type: 'string', summary: 'IPv4 the new vMAC carries first: this router’s own additional IP (default with --shared: the shared-vmac entry’s IP)' },
         { name: 'type', type: 'string', summary: 'ovh, or vmware for ESXi guests', default: 'ovh' },
         { name: 'vm-name', type: 'string', summary: 'virtualMachineName (default: config node)' },
         { name: 'service', type: 'string', summary: 'dedicated server (default: the vmac entries’ service)' },

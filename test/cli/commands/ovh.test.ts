@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { makeOvhCommands } from '../../../src/cli/commands/ovh.js';
 import { runCli } from '../../../src/cli/main.js';
-import { HYPERVISOR, IP, KEYS, moveWorld, SERVER_A, SERVER_B, vmacWorld, VMAC_A } from '../../ovh-mock/fixtures.js';
+import { CARRIER, HYPERVISOR, IP, KEYS, moveWorld, SERVER_A, SERVER_B, SHARED_VMAC, sharedVmacWorld, vmacWorld, VMAC_A, VMAC_B } from '../../ovh-mock/fixtures.js';
 import { startOvhMock, type OvhMock } from '../../ovh-mock/server.js';
 import type { MockStateInit } from '../../ovh-mock/state.js';
 
@@ -90,6 +90,66 @@ describe('carp-failover ovh', () => {
     const r = await cli('ovh', 'vmac', 'create', '--ip', '192.0.2.99', '-c', config);
     expect(r.status).toBe(1);
     expect(r.stderr).toMatch(/answered 400 Client::BadRequest: 192\.0\.2\.99 is not routed to/);
+  });
+
+  describe('shared-vmac', () => {
+    const shared = { ip: IP, strategy: 'shared-vmac', service: HYPERVISOR, vmac: '02:00:00:ee:ee:ee', interface: CARRIER, vm_name: 'routers' };
+
+    it('vmac create --shared: a new vMAC whose only IP is the failover IP, named from the config', async () => {
+      const config = await setup(sharedVmacWorld(null), shared);
+      const r = await cli('ovh', 'vmac', 'create', '--shared', '-c', config);
+      expect(r.stderr).toBe('');
+      expect(r.status).toBe(0);
+      const mac = /virtual MAC: (02:00:00:[0-9a-f:]{8})\n/.exec(r.stdout)?.[1];
+      expect(mac).toBeDefined();
+      expect(r.stdout).toContain(`vmac: "${mac}"`);
+      expect(r.stdout).toMatch(/Do not give this MAC to a VM's NIC/);
+      const post = mock.writes();
+      expect(post.map((w) => `${w.method} ${w.route}`)).toEqual(['POST /dedicated/server/{serviceName}/virtualMac']);
+      expect(post[0]!.requestBody).toEqual({ ipAddress: '192.0.2.10', type: 'ovh', virtualMachineName: 'routers' });
+      const snapshot = mock.state.snapshot() as { servers: Record<string, { vmacs: Record<string, { ips: Record<string, string> }> }> };
+      expect(Object.keys(snapshot.servers[HYPERVISOR]!.vmacs[mac!]!.ips)).toEqual(['192.0.2.10']);
+    });
+
+    it('vmac create --shared when the IP already sits alone on a vMAC: names it, creates nothing', async () => {
+      const config = await setup(sharedVmacWorld(SHARED_VMAC), shared);
+      const r = await cli('ovh', 'vmac', 'create', '--shared', '-c', config);
+      expect(r.status).toBe(0);
+      expect(r.stdout).toContain(`192.0.2.10 is already the only IP of vMAC ${SHARED_VMAC}: that is the shared vMAC; nothing created`);
+      expect(mock.writes()).toEqual([]);
+    });
+
+    it('vmac create --shared refuses when the IP sits on a router\'s own vMAC with other IPs', async () => {
+      const config = await setup(sharedVmacWorld(VMAC_B), shared);
+      const r = await cli('ovh', 'vmac', 'create', '--shared', '-c', config);
+      expect(r.status).toBe(1);
+      expect(r.stderr).toContain(`192.0.2.10 is already bound to vMAC ${VMAC_B}, which also carries 192.0.2.22`);
+      expect(mock.writes()).toEqual([]);
+    });
+
+    it('vmac create --shared without a shared-vmac entry is a usage error', async () => {
+      const config = await setup(vmacWorld(null), { ip: IP, strategy: 'vmac', service: HYPERVISOR, vmac: VMAC_A, vm_name: 'router-a' });
+      const r = await cli('ovh', 'vmac', 'create', '--shared', '-c', config);
+      expect(r.status).toBe(64);
+      expect(r.stderr).toMatch(/--shared needs an ovh\.ips entry with strategy shared-vmac/);
+    });
+
+    it('check: bound to the shared vMAC is ok; elsewhere or a vanished vMAC fails, naming the way out', async () => {
+      let config = await setup(sharedVmacWorld(SHARED_VMAC), { ...shared, vmac: SHARED_VMAC });
+      let r = await cli('ovh', 'check', '-c', config);
+      expect(r.status).toBe(0);
+      expect(r.stdout).toContain(`${IP} (shared-vmac): points at ${SHARED_VMAC} (here)`);
+      await mock.close();
+      config = await setup(sharedVmacWorld(VMAC_B, ['192.0.2.11']), { ...shared, vmac: SHARED_VMAC });
+      r = await cli('ovh', 'check', '-c', config);
+      expect(r.status).toBe(1);
+      expect(r.stderr).toContain(`bound to ${VMAC_B}, not the shared vMAC ${SHARED_VMAC}`);
+      await mock.close();
+      config = await setup(sharedVmacWorld(VMAC_B), { ...shared, vmac: SHARED_VMAC });
+      r = await cli('ovh', 'check', '-c', config);
+      expect(r.status).toBe(1);
+      expect(r.stderr).toContain(`our vMAC ${SHARED_VMAC} does not exist on ${HYPERVISOR}; run carp-failover ovh vmac create --shared`);
+    });
   });
 
   it('a world-readable credentials file is refused before any call', async () => {
