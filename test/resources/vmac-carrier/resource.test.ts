@@ -135,3 +135,25 @@ describe('VmacCarrierResource', () => {
     expect(host.calls).toEqual([]);
   });
 });
+
+describe('buildVmacCarriers', () => {
+  it('one carrier per shared-vmac interface, with the config\'s ifconfig; none for other strategies', async () => {
+    const { buildVmacCarriers } = await import('../../../src/resources/vmac-carrier/index.js');
+    const config = configSchema.parse({
+      node: 'router-002',
+      carp: { vhids: [{ vhid: 1, interface: 'vtnet0' }] },
+      commands: { ifconfig: '/sbin/ifconfig' },
+      ovh: {
+        ips: [
+          { ip: '192.0.2.10/32', strategy: 'shared-vmac', service: 's', vmac: VMAC, interface: 'vtnet1', vm_name: 'routers' },
+          { ip: '192.0.2.11/32', strategy: 'shared-vmac', service: 's', vmac: VMAC, interface: 'vtnet1', vm_name: 'routers' },
+          { ip: '192.0.2.12/32', strategy: 'move', service: 's' },
+        ],
+      },
+    });
+    const link = new FakeLink();
+    const carriers = buildVmacCarriers(config, { host: link.host() });
+    expect(carriers.map((c) => c.id)).toEqual(['vmac:vtnet1']);
+    expect(buildVmacCarriers({ ...config, ovh: { ...config.ovh, ips: [config.ovh.ips[2]!] } }, { host: link.host() })).toEqual([]);
+  });
+});
