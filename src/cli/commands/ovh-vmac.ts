@@ -26,6 +26,7 @@ interface Request {
   shared: boolean;
 }
 
+/** The command: per-router vMAC (--ip), or the shared one (--shared); exit status per outcome. */
 export async function vmacCreate(ctx: CommandContext, deps: OvhCommandDeps): Promise<number> {
   const session = await openOvhSession(ctx, deps);
   const { client, config } = session;

@@ -46,6 +46,7 @@ export type VmacCarrierActual =
       hardware: string | null;
     };
 
+/** One ifconfig call: bring the interface up, or set its link-level address. */
 export type VmacCarrierStep =
   | { kind: 'up'; interface: string }
   | { kind: 'ether'; interface: string; mac: string; why: 'carry' | 'restore' };
