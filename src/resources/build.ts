@@ -11,6 +11,7 @@ import { buildOvhResources } from './failover-ip/index.js';
 import { GreResource } from './gre/gre-resource.js';
 import { createOspfResources } from './ospf/resource.js';
 import type { AnyResource } from './resource.js';
+import { buildVmacCarriers } from './vmac-carrier/index.js';
 
 export interface ResourceDeps {
   host: Host;
@@ -41,6 +42,10 @@ export async function buildResources(config: Config, deps: ResourceDeps): Promis
     resource,
     fingerprint: `${ospfShared}|${JSON.stringify(config.ospf.interfaces[index])}`,
   }));
+  const carriers = buildVmacCarriers(config, { host: deps.host, reader: deps.reader }).map((resource) => ({
+    resource,
+    fingerprint: `${commands}|${JSON.stringify(config.ovh.ips.filter((ip) => ip.strategy === 'shared-vmac' && `vmac:${ip.interface}` === resource.id))}`,
+  }));
   const ovh = await buildOvhResources(config, { clock: deps.clock, log: deps.log });
   // The credentials' digest is part of the fingerprint: rotated keys + SIGHUP = a new client.
   const ovhShared = JSON.stringify({ ...config.ovh, ips: undefined, credentials: ovh.client ? await fileDigest(config.ovh.credentials) : null });
@@ -48,7 +53,7 @@ export async function buildResources(config: Config, deps: ResourceDeps): Promis
     resource,
     fingerprint: `${ovhShared}|${JSON.stringify(config.ovh.ips[index])}`,
   }));
-  return [...gre, ...ospf, ...failoverIps];
+  return [...gre, ...ospf, ...carriers, ...failoverIps];
 }
 
 async function fileDigest(path: string): Promise<string> {

@@ -131,6 +131,13 @@ export function renderMetrics(report: StatusReport): string {
     ...ovh.flatMap(({ id, status }) => (status.bindingReadAt === null ? [] : [{ labels: { resource: id }, value: seconds(status.bindingReadAt) }])),
   ]);
   add(
+    'vmac_carrying',
+    'gauge',
+    'Per shared-vMAC carrier interface: 1 while it carries the shared vMAC (only the MASTER should), 0 when it wears its own MAC; absent before the first observation.',
+    report.resources.flatMap((r) => (r.detail?.kind === 'vmac' && r.detail.carrying !== null ? [{ labels: { resource: r.id, interface: r.detail.interface }, value: r.detail.carrying ? 1 : 0 }] : [])),
+  );
+
+  add(
     'in_sync',
     'gauge',
     'Per resource: 1 when the last observation matched the desired state, 0 when not; absent before the first observation.',

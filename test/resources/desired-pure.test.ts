@@ -4,6 +4,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { GreResource } from '../../src/resources/gre/gre-resource.js';
 import { createOspfResources } from '../../src/resources/ospf/resource.js';
+import { VmacCarrierResource } from '../../src/resources/vmac-carrier/resource.js';
 import { FakeHost } from '../fakes/host.js';
 import { desiredContext } from '../fakes/mastership.js';
 import { makeRig, type Rig } from './failover-ip/support.js';
@@ -23,7 +24,7 @@ const contexts = [
 ];
 
 describe('desired() is pure', () => {
-  it.each(['move', 'vmac'] as const)('failover IP (%s): twice, an hour apart, same answer; no OVH call; status and the next run unchanged', async (strategy) => {
+  it.each(['move', 'vmac', 'shared-vmac'] as const)('failover IP (%s): twice, an hour apart, same answer; no OVH call; status and the next run unchanged', async (strategy) => {
     rig = await makeRig(strategy, { boundTo: 'ours' });
     await rig.converge(5); // a cache, a gate and a mastership to disturb, if desired() could
     const requests = rig.mock.requests.length;
@@ -53,6 +54,15 @@ describe('desired() is pure', () => {
     }
     expect(gre.desired(contexts[3]!)).toMatchObject({ up: true }); // keepPath
     expect(ospf.desired(contexts[3]!)).toEqual({ cost: 1000 });
+    expect(host.calls).toEqual([]);
+  });
+
+  it('the vMAC carrier: twice, same answer, no command run; carries on MASTER and while keeping the path', () => {
+    const host = new FakeHost();
+    const ip = { ip: '192.0.2.10/32', strategy: 'shared-vmac' as const, service: 's', vmac: '02:00:00:ff:3e:98', interface: 'vtnet1', vm_name: 'routers', restore_mac: null };
+    const carrier = new VmacCarrierResource(ip, { host, ifconfig: '/sbin/ifconfig' });
+    for (const context of contexts) expect(carrier.desired(context)).toEqual(carrier.desired(context));
+    expect(contexts.map((c) => carrier.desired(c).carry)).toEqual([true, true, false, true]);
     expect(host.calls).toEqual([]);
   });
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { drainConditions, drainHint, drainStatus } from '../../src/status/drain.js';
 import type { StatusReport } from '../../src/status/model.js';
-import { T0, drainedReport, ovhDetail, withResource } from '../fakes/status-report.js';
+import { T0, drainedReport, ovhDetail, resourceStatus, withResource } from '../fakes/status-report.js';
 
 const BEFORE_T0 = '2026-11-25T09:59:00.000Z';
 
@@ -143,6 +143,20 @@ describe('drainConditions', () => {
     expect(conditions.find((c) => c.name === 'vhids')!.detail).toBe('all BACKUP here (1@vmx0, 2@vmx1)');
     expect(conditions.find((c) => c.name === 'ovh:192.0.2.10/32')!.detail).toBe('bound to 02:00:00:aa:bb:03');
     expect(conditions.find((c) => c.name === 'demotion')!.detail).toMatch(/maintenance demotion 240 applied/);
+  });
+
+  it('shared-vmac: drained only once the carrier no longer carries the vMAC, observed since the role changed', () => {
+    const carrier = (carrying: boolean | null, lastObservedAt = '2026-11-25T10:00:05.000Z') =>
+      resourceStatus({ id: 'vmac:vtnet1', kind: 'vmac', lastObservedAt, detail: { kind: 'vmac', interface: 'vtnet1', vmac: '02:00:00:ff:3e:98', hwaddr: '58:9c:fc:00:02:01', carrying } });
+    const base = withResource(drainedReport(), 'ovh:192.0.2.10/32', { detail: ovhDetail(true, { strategy: 'shared-vmac' }) });
+    const report = (r: ReturnType<typeof carrier>) => ({ ...base, resources: [...base.resources, r] });
+    expect(unmet(report(carrier(false)))).toEqual([]);
+    expect(drainConditions(report(carrier(false))).conditions.find((c) => c.name === 'vmac:vtnet1')!.detail).toBe('shared vMAC released: the interface wears its own MAC');
+    expect(unmet(report(carrier(true)))).toEqual(['vmac:vtnet1']);
+    expect(drainConditions(report(carrier(true))).conditions.find((c) => c.name === 'vmac:vtnet1')!.detail).toBe('shared vMAC still carried here');
+    expect(unmet(report(carrier(null)))).toEqual(['vmac:vtnet1']);
+    expect(unmet(report(carrier(false, '2026-11-25T09:59:00.000Z')))).toEqual(['vmac:vtnet1']);
+    expect(unmet({ ...report(carrier(false)), role: 'MASTER' })).toContain('vmac:vtnet1');
   });
 
   it('a resource left alone (no desired state, never observed) does not block', () => {

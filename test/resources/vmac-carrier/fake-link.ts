@@ -34,8 +34,9 @@ export class FakeLink {
     this.ether = hwaddr ?? '02:00:00:00:0a:01';
   }
 
+  /** Answers the libxo probe and `ifconfig <name> …` on this host (other rules stay). */
   host(host = new FakeHost()): FakeHost {
-    return host.on([IFCONFIG], (argv) => this.answer(argv));
+    return host.on([IFCONFIG, '--libxo'], (argv) => this.answer(argv)).on([IFCONFIG, this.name], (argv) => this.answer(argv));
   }
 
   text(): string {
