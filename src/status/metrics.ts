@@ -109,12 +109,6 @@ export function renderMetrics(report: StatusReport): string {
     ovh.map(({ id, status }) => ({ labels: { resource: id }, value: status.contested ? 1 : 0 })),
   );
   add(
-    'ovh_binding_verified',
-    'gauge',
-    'Per OVH failover IP: 1 when the last verification succeeded (shared-vmac: found the IP on the shared vMAC), 0 when not; absent while unknown.',
-    ovh.flatMap(({ id, status }) => (status.verify.ok === null ? [] : [{ labels: { resource: id }, value: status.verify.ok ? 1 : 0 }])),
-  );
-  add(
     'ovh_bound_here',
     'gauge',
     'Per OVH failover IP: 1 when the last read binding is this router, 0 when another; absent when unknown.',
@@ -124,7 +118,7 @@ export function renderMetrics(report: StatusReport): string {
   add('ovh_auth_paused', 'gauge', 'Per OVH failover IP: 1 while its API calls are paused after a credential failure.', [
     ...ovh.map(({ id, status }) => ({ labels: { resource: id }, value: status.pausedUntil === null ? 0 : 1 })),
   ]);
-  add('ovh_verify_ok', 'gauge', 'Per OVH failover IP: 1 when the last read of its binding answered, 0 when it failed; absent before the first.', [
+  add('ovh_verify_ok', 'gauge', 'Per OVH failover IP: 1 when the last read of its binding answered (shared-vmac: and found it on the shared vMAC), 0 when not; absent before the first.', [
     ...ovh.flatMap(({ id, status }) => (status.verify.ok === null ? [] : [{ labels: { resource: id }, value: status.verify.ok ? 1 : 0 }])),
   ]);
   add('ovh_binding_read_timestamp_seconds', 'gauge', 'Per OVH failover IP: when its binding was last read successfully (a MASTER re-reads it every ovh.verify_period_s).', [

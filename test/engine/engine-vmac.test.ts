@@ -91,7 +91,7 @@ describe('Engine with the shared-vMAC carrier', () => {
     expect(rig.mock.requests.some((q) => q.status === 503)).toBe(true);
     expect(rig.writes()).toEqual([]);
     const ovh = engine.status().resources.find((r) => r.kind === 'ovh')!;
-    expect(ovh.detail).toMatchObject({ kind: 'ovh', strategy: 'shared-vmac', verify: { ok: null } });
+    expect(ovh.detail).toMatchObject({ kind: 'ovh', strategy: 'shared-vmac', verify: { ok: false, error: expect.stringMatching(/503/) } });
     await engine.stop();
     await journal.flush();
   });

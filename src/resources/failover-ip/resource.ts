@@ -39,7 +39,7 @@ export class FailoverIpResource implements Resource<FailoverIpDesired, FailoverI
   private gate: ClaimGate;
   private gateEpoch = -1;
   private lastClaimAt: number | null = null;
-  private lastRead: { ok: boolean | null; at: number; error: string | null } | null = null;
+  private lastRead: { ok: boolean; at: number; error: string | null } | null = null;
   private writing = false;
 
   constructor(private readonly options: FailoverIpResourceOptions) {
@@ -74,7 +74,7 @@ export class FailoverIpResource implements Resource<FailoverIpDesired, FailoverI
       return await (claiming ? this.client.urgently(() => this.read(ctx, master)) : this.read(ctx, master));
     } catch (error) {
       this.stale = true;
-      this.lastRead = { ok: this.strategy.name === 'shared-vmac' ? null : false, at: this.clock.now(), error: error instanceof Error ? error.message : String(error) };
+      this.lastRead = { ok: false, at: this.clock.now(), error: error instanceof Error ? error.message : String(error) };
       throw error;
     }
   }
@@ -111,7 +111,7 @@ export class FailoverIpResource implements Resource<FailoverIpDesired, FailoverI
       reclaimNotBefore: current && hold !== null && hold > now ? iso(hold) : null,
       lastClaimAt: this.lastClaimAt === null ? null : iso(this.lastClaimAt),
       pausedUntil: paused === null ? null : iso(paused),
-      // move, vmac: the last read answered; shared-vmac: it found the IP on the shared vMAC (null: unread).
+      // move, vmac: the last read answered; shared-vmac: and found the IP on the shared vMAC.
       verify: this.lastRead ? { ok: this.lastRead.ok, at: iso(this.lastRead.at), error: this.lastRead.error } : { ok: null, at: null, error: null },
       calls: { ...this.client.calls() } as Record<string, number>,
     };

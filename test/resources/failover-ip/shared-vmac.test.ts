@@ -80,7 +80,7 @@ describe('failover IP, strategy shared-vmac', () => {
     expect(contestedAt).not.toBeNull();
     const metrics = renderMetrics(drainedReport({ role: 'MASTER', resources: [resourceStatus({ id: rig.resource.id, kind: 'ovh', detail: rig.status() })] }));
     expect(metrics).toMatch(/carp_failover_contested\{resource="ovh:192\.0\.2\.10\/32"\} 1/);
-    expect(metrics).toMatch(/carp_failover_ovh_binding_verified\{resource="ovh:192\.0\.2\.10\/32"\} 0/);
+    expect(metrics).toMatch(/carp_failover_ovh_verify_ok\{resource="ovh:192\.0\.2\.10\/32"\} 0/);
     await runFor(rig, 60_000, () => rig!.binding() === SHARED_VMAC);
     expect(rig.binding()).toBe(SHARED_VMAC);
     const firstRepairAt = rig.mock.writes().find((q) => `${q.method} ${q.route}` === DELETE)!.at;
@@ -129,8 +129,8 @@ describe('failover IP, strategy shared-vmac', () => {
     expect(failedAt).not.toBeNull();
     expect(failedAt!).toBeLessThanOrEqual(10_000 + 1000);
     expect(verifyOf(rig).error).toMatch(/503|unavailable/i);
-    // Unknown, not "bound elsewhere": no repair, no contested, the metric absent.
-    expect(verifyOf(rig).ok).toBeNull();
+    // Unverified (ok false with the error) but not "bound elsewhere": no repair, not contested.
+    expect(verifyOf(rig).ok).toBe(false);
     expect(rig.status().contested).toBe(false);
     expect(rig.writes()).toEqual([]);
     rig.mock.faults.clear();
