@@ -86,7 +86,7 @@ class Daemon {
   async start(): Promise<void> {
     const { config, log } = this;
     await mkdir(config.state_dir, { recursive: true, mode: 0o750 });
-    const flags = (this.flags = new FlagStore({ stateDir: config.state_dir, log }));
+    const flags = (this.flags = await FlagStore.open({ stateDir: config.state_dir, log, periodMs: config.reconcile.period_s * 1000 }));
     const carp = createCarpObserver(this.host, config.commands.ifconfig, { timeoutMs: config.commands.timeout_ms });
     this.demotion = new FreeBsdDemotion({ host: this.host, sysctl: config.commands.sysctl, stateDir: config.state_dir, log, timeoutMs: config.commands.timeout_ms });
     this.reader = carp.reader;

@@ -37,7 +37,7 @@ async function sockets(node: Node): Promise<string> {
 describe('drain with no peer', () => {
   it('stays MASTER and not drained; drain --wait exits 1 naming vhids and preempt', async () => {
     const w = (world = await makeWorld({ strategy: 'vmac', boundTo: 'a', master: 'a' }));
-    const a = w.node('a'); // the only router: nobody hears its demoted advertisements
+    const a = await w.node('a'); // the only router: nobody hears its demoted advertisements
     await a.engine.start();
     await w.run(10_000);
     expect(a.report().role).toBe('MASTER');
