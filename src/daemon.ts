@@ -1,7 +1,7 @@
 // The daemon: wiring only. Loads the config, builds the ports, starts the sockets (which also
 // refuse a second instance), then the engine; SIGHUP reloads, SIGTERM/SIGINT stop cleanly.
-import { mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
+import { chmod, mkdir } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import type { Logger } from 'pino';
 import { EXIT } from './exit-codes.js';
 import { loadConfig } from './config/load.js';
@@ -15,13 +15,14 @@ import { CarpFailoverError, summarizeError } from './errors.js';
 import { FlagStore } from './flags/store.js';
 import { systemClock, type Host } from './host/ports.js';
 import { createHost } from './host/run.js';
+import { checkTrustedDirectory } from './host/trusted-directory.js';
 import { createLogger } from './logging.js';
 import { buildResources, reuseUnchanged, type BuiltResource } from './resources/build.js';
 import { FreeBsdDemotion } from './host/freebsd/demotion.js';
 import type { IfconfigReader } from './host/freebsd/ifconfig-reader.js';
 import { createCarpObserver } from './host/freebsd/observer.js';
 import { createServiceApi, buildReport, type ServiceParts } from './service.js';
-import { JOURNAL_FILE, Journal } from './status/journal.js';
+import { Journal } from './status/journal.js';
 import { startMetricsServer, type MetricsServer } from './status/metrics-server.js';
 
 export interface DaemonOptions {
@@ -48,7 +49,7 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
     log.fatal({ err: summary }, 'cannot start');
     process.stderr.write(`carp-failover: cannot start: ${summary.message}\n`);
     await daemon.stop().catch(() => undefined);
-    return summary.code === 'SOCKET_IN_USE' ? EXIT.TEMPFAIL : EXIT.SOFTWARE;
+    return summary.code === 'SOCKET_IN_USE' ? EXIT.TEMPFAIL : summary.code === 'PATH_UNSAFE' ? EXIT.CONFIG : EXIT.SOFTWARE;
   }
   return daemon.untilStopped();
 }
@@ -85,7 +86,7 @@ class Daemon {
 
   async start(): Promise<void> {
     const { config, log } = this;
-    await mkdir(config.state_dir, { recursive: true, mode: 0o750 });
+    await trustServiceDirectories(config);
     const flags = (this.flags = await FlagStore.open({ stateDir: config.state_dir, log, periodMs: config.reconcile.period_s * 1000 }));
     const carp = createCarpObserver(this.host, config.commands.ifconfig, { timeoutMs: config.commands.timeout_ms });
     this.demotion = new FreeBsdDemotion({ host: this.host, sysctl: config.commands.sysctl, stateDir: config.state_dir, log, timeoutMs: config.commands.timeout_ms });
@@ -227,10 +228,26 @@ class Daemon {
     return {
       engine: () => this.engine!,
       flags: this.flags!,
-      journalPath: () => join(this.config.state_dir, JOURNAL_FILE),
       configInfo: () => ({ path: this.configPath, loadedAt: this.loadedAt, reloads: this.reloads, reloadFailures: this.reloadFailures }),
       log: this.log,
     };
+  }
+}
+
+/**
+ * Creates the state and socket directories when missing (0750, 0755), then refuses to run when
+ * they or a parent could be changed by another user (PATH_UNSAFE, exit 78), before any file in
+ * them is read or written.
+ */
+async function trustServiceDirectories(config: Config): Promise<void> {
+  const dirs: [string, string, number][] = [
+    [config.state_dir, 'state directory', 0o750],
+    [dirname(config.sockets.intake.path), 'intake socket directory', 0o755],
+    [dirname(config.sockets.status.path), 'status socket directory', 0o755],
+  ];
+  for (const [dir, what, mode] of dirs) {
+    if ((await mkdir(dir, { recursive: true, mode })) !== undefined) await chmod(dir, mode); // mkdir's mode went through the umask
+    await checkTrustedDirectory(dir, what);
   }
 }
 

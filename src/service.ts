@@ -5,7 +5,6 @@ import type { Engine } from './engine/engine.js';
 import type { FlagStore } from './flags/store.js';
 import type { DevdEvent, DropReason, ServiceApi } from './control/service-api.js';
 import { drainConditions } from './status/drain.js';
-import { readTimelines } from './status/history.js';
 import { STATUS_VERSION, type StatusReport, type Timeline } from './status/model.js';
 
 /** What the daemon knows about its configuration, for status. */
@@ -19,7 +18,6 @@ export interface ConfigInfo {
 export interface ServiceParts {
   engine: () => Engine;
   flags: FlagStore;
-  journalPath: () => string;
   configInfo: () => ConfigInfo;
   log: Logger;
 }
@@ -41,7 +39,7 @@ export function createServiceApi(parts: ServiceParts): ServiceApi {
   const log = parts.log.child({ component: 'service' });
   return {
     status: () => buildReport(parts),
-    history: (limit: number): Promise<Timeline[]> => readTimelines(parts.journalPath(), limit),
+    history: (limit: number): Promise<Timeline[]> => parts.engine().history(limit),
     onEvent(event: DevdEvent): void {
       const engine = parts.engine();
       engine.increment('eventsReceived');

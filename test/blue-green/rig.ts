@@ -132,7 +132,7 @@ export async function makeWorld(options: { strategy: Strategy; boundTo: Router |
       flags.onChange((change) => engine.requestReconcile(`flag ${change.flag}`));
       kernel.onChange(router, (reason) => engine.requestReconcile(reason));
       const configInfo = { path: join(stateDir, 'carp-failover.yaml'), loadedAt: new Date(clock.now()).toISOString(), reloads: 0, reloadFailures: 0 };
-      const api = createServiceApi({ engine: () => engine, flags, journalPath: () => join(stateDir, JOURNAL_FILE), configInfo: () => configInfo, log });
+      const api = createServiceApi({ engine: () => engine, flags, configInfo: () => configInfo, log });
       let stopped = false;
       const node: Node = {
         router,
