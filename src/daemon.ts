@@ -22,7 +22,8 @@ import { FreeBsdDemotion } from './host/freebsd/demotion.js';
 import type { IfconfigReader } from './host/freebsd/ifconfig-reader.js';
 import { createCarpObserver } from './host/freebsd/observer.js';
 import { createServiceApi, buildReport, type ServiceParts } from './service.js';
-import { Journal } from './status/journal.js';
+import { Journal, JOURNAL_FILE } from './status/journal.js';
+import { checkJournalSpace } from './status/journal-space.js';
 import { startMetricsServer, type MetricsServer } from './status/metrics-server.js';
 
 export interface DaemonOptions {
@@ -49,7 +50,8 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
     log.fatal({ err: summary }, 'cannot start');
     process.stderr.write(`carp-failover: cannot start: ${summary.message}\n`);
     await daemon.stop().catch(() => undefined);
-    return summary.code === 'SOCKET_IN_USE' ? EXIT.TEMPFAIL : summary.code === 'PATH_UNSAFE' ? EXIT.CONFIG : EXIT.SOFTWARE;
+    if (summary.code === 'SOCKET_IN_USE') return EXIT.TEMPFAIL;
+    return summary.code === 'PATH_UNSAFE' || summary.code === 'CONFIG_INVALID' ? EXIT.CONFIG : EXIT.SOFTWARE;
   }
   return daemon.untilStopped();
 }
@@ -87,6 +89,7 @@ class Daemon {
   async start(): Promise<void> {
     const { config, log } = this;
     await trustServiceDirectories(config);
+    await checkJournalSpace(config.state_dir, JOURNAL_FILE, config.journal.max_bytes, config.journal.keep);
     const flags = (this.flags = await FlagStore.open({ stateDir: config.state_dir, log, periodMs: config.reconcile.period_s * 1000 }));
     const carp = createCarpObserver(this.host, config.commands.ifconfig, { timeoutMs: config.commands.timeout_ms });
     this.demotion = new FreeBsdDemotion({ host: this.host, sysctl: config.commands.sysctl, stateDir: config.state_dir, log, timeoutMs: config.commands.timeout_ms });

@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import type { Engine } from './engine/engine.js';
 import type { FlagStore } from './flags/store.js';
 import type { DevdEvent, DropReason, ServiceApi } from './control/service-api.js';
+import { CarpFailoverError } from './errors.js';
 import { drainConditions } from './status/drain.js';
 import { STATUS_VERSION, type StatusReport, type Timeline } from './status/model.js';
 
@@ -52,11 +53,21 @@ export function createServiceApi(parts: ServiceParts): ServiceApi {
       engine.increment(`eventsDropped.${reason}`);
     },
     reconcileNow: () => parts.engine().reconcileNow(),
+    // A flag write that fails (a full state filesystem) changes nothing; a drain whose maintenance
+    // demotion cannot be raised is undone, so a drain takes effect fully or fails with no partial state.
     async setFlag(flag: 'drain' | 'freeze', on: boolean): Promise<StatusReport> {
       await parts.flags.set(flag, on, { who: 'control socket', when: new Date().toISOString() });
       log.warn({ flag, on }, `operator ${on ? 'set' : 'cleared'} ${flag}`);
       await parts.engine().reconcileNow();
-      return buildReport(parts);
+      const report = buildReport(parts);
+      if (flag === 'drain' && on && report.demotion.ours.maintenance === 0) {
+        await parts.flags.set('drain', false, { who: 'control socket (drain undone)' });
+        await parts.engine().reconcileNow();
+        throw new CarpFailoverError('STATE_UNREADABLE', 'drain not applied: the maintenance demotion could not be raised (see the log: demotion record or sysctl write failed); the drain flag was removed again, nothing changed', {
+          details: { demotionErrors: report.counters.demotionErrors ?? null },
+        });
+      }
+      return report;
     },
   };
 }

@@ -8,6 +8,7 @@ import type { Logger } from 'pino';
 import type { Config } from '../config/schema.js';
 import type { NodeRole, VhidState } from '../model.js';
 import { HISTORY_LIMITS, historyLimit, readTimelines } from './history.js';
+import { freeBytes, JOURNAL_RESERVE_BYTES } from './journal-space.js';
 import type { JournalEntry, Timeline } from './model.js';
 
 /** The journal file's name inside state_dir; rotated copies get .1 … .N. */
@@ -116,6 +117,8 @@ export class Journal {
         await this.rotate();
         this.size = 0;
       }
+      const free = await freeBytes(dirname(this.path));
+      if (free - bytes < JOURNAL_RESERVE_BYTES) throw new Error(`the state filesystem has ${free} bytes free; the journal leaves ${JOURNAL_RESERVE_BYTES} to the demotion record and flags`);
       await appendFile(this.path, line, { mode: 0o640, flag: APPEND_NO_FOLLOW });
       this.size += bytes;
     } catch (error) {

@@ -67,7 +67,7 @@ describe('drain with no peer', () => {
     // The service agrees: flag set, contribution applied, still MASTER, not drained.
     const report = a.report();
     expect(report.flags.drain).toBe(true);
-    expect(a.flags.meta('drain')).toMatchObject({ who: 'control socket' });
+    expect(await a.flags.meta('drain')).toMatchObject({ who: 'control socket' });
     expect(a.demotion.ours.maintenance).toBe(240);
     expect(report.role).toBe('MASTER');
     expect(report.drain!.drained).toBe(false);
