@@ -235,3 +235,63 @@ describe('history cost (item 8)', { timeout: 120_000 }, () => {
     expect(median(loaded)).toBeLessThanOrEqual(2 * median(idle));
   });
 });
+
+describe('full state filesystem (item 9)', { timeout: 180_000 }, () => {
+  /** A small tmpfs (root's, mode 0750) as the state directory; unmounted after. */
+  async function tmpfs(r: Rig, size: string): Promise<void> {
+    mkdirSync(r.stateDir, { recursive: true, mode: 0o750 });
+    await run('mount', ['-t', 'tmpfs', '-o', `size=${size},mode=0750`, 'cfl-harden', r.stateDir]);
+    cleanups.push(() => run('umount', ['-l', r.stateDir]).catch(() => undefined));
+  }
+
+  it.skipIf(!asRoot)('refuses at start a journal whose maximum does not fit the free space (exit 78)', async () => {
+    const r = rig('journal: { max_bytes: 2097152, keep: 3 }\n');
+    await tmpfs(r, '4m');
+    const d = r.start();
+    expect(await d.exited).toBe(78);
+    expect(d.output()).toMatch(/journal: max_bytes 2097152 × \(keep 3 \+ 1\) = 8388608 bytes does not fit on the state filesystem of .*: \d+ bytes free, 0 used by the journal, 1048576 kept for the demotion record and flags/);
+    expect(r.bsd.read().writes ?? []).toEqual([]);
+  });
+
+  it.skipIf(!asRoot)('a filled filesystem never blocks demotion or flags: a hand-made flag file is applied; drain fails whole or applies whole', async () => {
+    const r = rig('journal: { max_bytes: 262144, keep: 1 }\n');
+    await tmpfs(r, '4m');
+    r.start();
+    await waitFor('the boot hold released', async () => (await status(r.statusSock)).demotion.ours.boot === 0, 60_000);
+    // Someone else fills the filesystem to the last block.
+    await run('dd', ['if=/dev/zero', `of=${join(r.stateDir, 'filler')}`, 'bs=64k']).catch(() => undefined);
+    const drain = await cli('drain', '-c', r.configPath);
+    expect(drain.code).not.toBe(0);
+    expect(drain.out).toMatch(/cannot write the drain flag file .*no space left on device/i);
+    expect(existsSync(join(r.stateDir, 'drain'))).toBe(false);
+    expect((await status(r.statusSock)).demotion.ours.maintenance).toBe(0);
+    expect(r.bsd.read().demotion).toBe(0);
+    // Room for a few state files, less than the journal's reserve: the journal stops, the rest goes on.
+    await run('truncate', ['-s', `-${512 * 1024}`, join(r.stateDir, 'filler')]);
+    const journalErrors = (await status(r.statusSock)).counters.journalErrors;
+    expect((await cli('drain', '-c', r.configPath)).code).toBe(0);
+    expect(existsSync(join(r.stateDir, 'drain'))).toBe(true);
+    expect(r.bsd.read().demotion).toBe(240);
+    expect((await cli('undrain', '-c', r.configPath)).code).toBe(0);
+    expect(r.bsd.read().demotion).toBe(0);
+    // A flag file made by hand (configuration management) becomes the maintenance demotion.
+    writeFileSync(join(r.stateDir, 'drain'), '');
+    await waitFor('the hand-made drain applied', () => r.bsd.read().demotion === 240, 30_000);
+    const report = await waitFor('status to show it', async () => {
+      const s = await status(r.statusSock);
+      return s.demotion.ours.maintenance === 240 ? s : null;
+    });
+    expect(report.flags.drain).toBe(true);
+    // The journal was refused meanwhile (its entries dropped and counted), and nothing else was.
+    expect(journalErrors).toBeGreaterThan(0);
+    expect(report.counters.journalErrors).toBeGreaterThanOrEqual(journalErrors);
+  });
+});
+
+function run(file: string, args: string[]): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(file, args, { stdio: 'ignore' });
+    child.on('error', reject);
+    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`${file} ${args.join(' ')} exited ${code}`))));
+  });
+}
