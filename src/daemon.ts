@@ -1,6 +1,5 @@
 // The daemon: wiring only. Loads the config, builds the ports, starts the sockets (which also
 // refuse a second instance), then the engine; SIGHUP reloads, SIGTERM/SIGINT stop cleanly.
-import { chmod, mkdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { Logger } from 'pino';
 import { EXIT } from './exit-codes.js';
@@ -15,7 +14,7 @@ import { CarpFailoverError, summarizeError } from './errors.js';
 import { FlagStore } from './flags/store.js';
 import { systemClock, type Host } from './host/ports.js';
 import { createHost } from './host/run.js';
-import { checkTrustedDirectory } from './host/trusted-directory.js';
+import { prepareTrustedDirectories } from './host/trusted-directory.js';
 import { createLogger } from './logging.js';
 import { buildResources, reuseUnchanged, type BuiltResource } from './resources/build.js';
 import { FreeBsdDemotion } from './host/freebsd/demotion.js';
@@ -88,7 +87,11 @@ class Daemon {
 
   async start(): Promise<void> {
     const { config, log } = this;
-    await trustServiceDirectories(config);
+    await prepareTrustedDirectories([
+      { dir: config.state_dir, what: 'state directory', mode: 0o750 },
+      { dir: dirname(config.sockets.intake.path), what: 'intake socket directory', mode: 0o755 },
+      { dir: dirname(config.sockets.status.path), what: 'status socket directory', mode: 0o755 },
+    ]);
     await checkJournalSpace(config.state_dir, JOURNAL_FILE, config.journal.max_bytes, config.journal.keep);
     const flags = (this.flags = await FlagStore.open({ stateDir: config.state_dir, log, periodMs: config.reconcile.period_s * 1000 }));
     const carp = createCarpObserver(this.host, config.commands.ifconfig, { timeoutMs: config.commands.timeout_ms });
@@ -234,23 +237,6 @@ class Daemon {
       configInfo: () => ({ path: this.configPath, loadedAt: this.loadedAt, reloads: this.reloads, reloadFailures: this.reloadFailures }),
       log: this.log,
     };
-  }
-}
-
-/**
- * Creates the state and socket directories when missing (0750, 0755), then refuses to run when
- * they or a parent could be changed by another user (PATH_UNSAFE, exit 78), before any file in
- * them is read or written.
- */
-async function trustServiceDirectories(config: Config): Promise<void> {
-  const dirs: [string, string, number][] = [
-    [config.state_dir, 'state directory', 0o750],
-    [dirname(config.sockets.intake.path), 'intake socket directory', 0o755],
-    [dirname(config.sockets.status.path), 'status socket directory', 0o755],
-  ];
-  for (const [dir, what, mode] of dirs) {
-    if ((await mkdir(dir, { recursive: true, mode })) !== undefined) await chmod(dir, mode); // mkdir's mode went through the umask
-    await checkTrustedDirectory(dir, what);
   }
 }
 

@@ -4,7 +4,7 @@
 // uid we run as) and not writable by group or others. One exception for parents only: a root-
 // owned sticky directory (/tmp, mode 1777), where nobody can rename or remove another's entry
 // (sticky(7)). The lexical path and its real path (after symbolic links) are both checked.
-import { lstat, realpath, stat } from 'node:fs/promises';
+import { chmod, lstat, mkdir, realpath, stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { CarpFailoverError } from '../errors.js';
 
@@ -28,10 +28,21 @@ export async function checkTrustedDirectory(dir: string, what: string, trustedUi
     for (const path of ancestry(chain)) {
       const info = await lstat(path);
       const problem = untrusted(path, info, path === chain, trustedUids);
-      if (problem) throw unsafe(what, dir, path === real && real !== target ? `${real}, where it leads,` : path, problem);
+      if (problem) throw unsafe(what, dir, path, problem, path === real && real !== target);
     }
   }
-  if (!(await stat(real)).isDirectory()) throw unsafe(what, dir, real, 'is not a directory');
+  if (!(await stat(real)).isDirectory()) throw unsafe(what, dir, resolve(dir), 'is not a directory', false);
+}
+
+/**
+ * Creates each directory when missing (with exactly its mode: mkdir's goes through the umask),
+ * then checks it and its parents; the daemon runs this before reading or writing any file there.
+ */
+export async function prepareTrustedDirectories(dirs: readonly { dir: string; what: string; mode: number }[], trustedUids?: readonly number[]): Promise<void> {
+  for (const { dir, what, mode } of dirs) {
+    if ((await mkdir(dir, { recursive: true, mode })) !== undefined) await chmod(dir, mode);
+    await checkTrustedDirectory(dir, what, trustedUids);
+  }
 }
 
 /** Why a file may not be trusted (null when it may): owned by a stranger, or writable by one. */
@@ -58,8 +69,8 @@ function ancestry(path: string): string[] {
   }
 }
 
-function unsafe(what: string, dir: string, at: string, why: string): CarpFailoverError {
-  const where = at === resolve(dir) ? `${what} ${dir}` : at.endsWith(',') ? `${what} ${dir}: ${at}` : `${what} ${dir}: its parent ${at}`;
+function unsafe(what: string, dir: string, at: string, why: string, leadsThere: boolean): CarpFailoverError {
+  const where = at === resolve(dir) ? `${what} ${dir}` : leadsThere ? `${what} ${dir}: ${at}, where it leads,` : `${what} ${dir}: its parent ${at}`;
   return new CarpFailoverError('PATH_UNSAFE', `${where} ${why}; every directory up to / must be root's and not writable by group or others (only a root-owned sticky parent such as /tmp may be)`, {
     details: { directory: dir, at, why },
   });
