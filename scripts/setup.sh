@@ -12,19 +12,31 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
 fi
 
 need=()
-command -v ip >/dev/null 2>&1 || need+=(iproute2)
-[ -x /usr/lib/frr/ospfd ] || need+=(frr)
-command -v vtysh >/dev/null 2>&1 || need+=(frr)
-command -v ucarp >/dev/null 2>&1 || need+=(ucarp)
-command -v ping >/dev/null 2>&1 || need+=(iputils-ping)
-command -v nc.openbsd >/dev/null 2>&1 || need+=(netcat-openbsd)
-command -v shellcheck >/dev/null 2>&1 || need+=(shellcheck)
-command -v ps >/dev/null 2>&1 || need+=(procps)
-command -v mandoc >/dev/null 2>&1 || need+=(mandoc)
-command -v promtool >/dev/null 2>&1 || need+=(prometheus)
-command -v bmake >/dev/null 2>&1 || need+=(bmake)
+# Adds packages to the list once each (ospfd and vtysh both come from frr).
+want() {
+  local pkg
+  for pkg in "$@"; do
+    case " ${need[*]} " in *" $pkg "*) ;; *) need+=("$pkg") ;; esac
+  done
+}
+command -v ip >/dev/null 2>&1 || want iproute2
+[ -x /usr/lib/frr/ospfd ] || want frr
+command -v vtysh >/dev/null 2>&1 || want frr
+command -v ucarp >/dev/null 2>&1 || want ucarp
+command -v ping >/dev/null 2>&1 || want iputils-ping
+command -v nc.openbsd >/dev/null 2>&1 || want netcat-openbsd
+command -v shellcheck >/dev/null 2>&1 || want shellcheck
+command -v ps >/dev/null 2>&1 || want procps
+command -v mandoc >/dev/null 2>&1 || want mandoc
+command -v promtool >/dev/null 2>&1 || want prometheus
+command -v bmake >/dev/null 2>&1 || want bmake
+# The real-process hardening tests mount a small tmpfs and fill it (mount, dd, truncate).
+command -v mount >/dev/null 2>&1 || want mount
+command -v truncate >/dev/null 2>&1 || want coreutils
+# The devd rule's test checks its pattern with a real POSIX ERE (grep -E).
+command -v grep >/dev/null 2>&1 || want grep
 # The lab compiles a 60-line preload for ucarp (test/lab/ucarp-immediate.c).
-command -v cc >/dev/null 2>&1 || need+=(gcc libc6-dev)
+command -v cc >/dev/null 2>&1 || want gcc libc6-dev
 
 if [ "${#need[@]}" -gt 0 ]; then
   if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then

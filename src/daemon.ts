@@ -1,7 +1,6 @@
 // The daemon: wiring only. Loads the config, builds the ports, starts the sockets (which also
 // refuse a second instance), then the engine; SIGHUP reloads, SIGTERM/SIGINT stop cleanly.
-import { mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { Logger } from 'pino';
 import { EXIT } from './exit-codes.js';
 import { loadConfig } from './config/load.js';
@@ -15,13 +14,15 @@ import { CarpFailoverError, summarizeError } from './errors.js';
 import { FlagStore } from './flags/store.js';
 import { systemClock, type Host } from './host/ports.js';
 import { createHost } from './host/run.js';
+import { prepareTrustedDirectories } from './host/trusted-directory.js';
 import { createLogger } from './logging.js';
 import { buildResources, reuseUnchanged, type BuiltResource } from './resources/build.js';
 import { FreeBsdDemotion } from './host/freebsd/demotion.js';
 import type { IfconfigReader } from './host/freebsd/ifconfig-reader.js';
 import { createCarpObserver } from './host/freebsd/observer.js';
 import { createServiceApi, buildReport, type ServiceParts } from './service.js';
-import { JOURNAL_FILE, Journal } from './status/journal.js';
+import { Journal, JOURNAL_FILE } from './status/journal.js';
+import { checkJournalSpace } from './status/journal-space.js';
 import { startMetricsServer, type MetricsServer } from './status/metrics-server.js';
 
 export interface DaemonOptions {
@@ -48,7 +49,8 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
     log.fatal({ err: summary }, 'cannot start');
     process.stderr.write(`carp-failover: cannot start: ${summary.message}\n`);
     await daemon.stop().catch(() => undefined);
-    return summary.code === 'SOCKET_IN_USE' ? EXIT.TEMPFAIL : EXIT.SOFTWARE;
+    if (summary.code === 'SOCKET_IN_USE') return EXIT.TEMPFAIL;
+    return summary.code === 'PATH_UNSAFE' || summary.code === 'CONFIG_INVALID' ? EXIT.CONFIG : EXIT.SOFTWARE;
   }
   return daemon.untilStopped();
 }
@@ -85,8 +87,13 @@ class Daemon {
 
   async start(): Promise<void> {
     const { config, log } = this;
-    await mkdir(config.state_dir, { recursive: true, mode: 0o750 });
-    const flags = (this.flags = new FlagStore({ stateDir: config.state_dir, log }));
+    await prepareTrustedDirectories([
+      { dir: config.state_dir, what: 'state directory', mode: 0o750 },
+      { dir: dirname(config.sockets.intake.path), what: 'intake socket directory', mode: 0o755 },
+      { dir: dirname(config.sockets.status.path), what: 'status socket directory', mode: 0o755 },
+    ]);
+    await checkJournalSpace(config.state_dir, JOURNAL_FILE, config.journal.max_bytes, config.journal.keep);
+    const flags = (this.flags = await FlagStore.open({ stateDir: config.state_dir, log, periodMs: config.reconcile.period_s * 1000 }));
     const carp = createCarpObserver(this.host, config.commands.ifconfig, { timeoutMs: config.commands.timeout_ms });
     this.demotion = new FreeBsdDemotion({ host: this.host, sysctl: config.commands.sysctl, stateDir: config.state_dir, log, timeoutMs: config.commands.timeout_ms });
     this.reader = carp.reader;
@@ -227,7 +234,6 @@ class Daemon {
     return {
       engine: () => this.engine!,
       flags: this.flags!,
-      journalPath: () => join(this.config.state_dir, JOURNAL_FILE),
       configInfo: () => ({ path: this.configPath, loadedAt: this.loadedAt, reloads: this.reloads, reloadFailures: this.reloadFailures }),
       log: this.log,
     };

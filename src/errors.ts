@@ -8,6 +8,8 @@ export type ErrorCode =
   | 'CONFIG_UNREADABLE'
   | 'SECRETS_UNSAFE'
   | 'STATE_UNREADABLE'
+  /** A state or socket directory (or a parent) another user could change: refused, like sshd's StrictModes. */
+  | 'PATH_UNSAFE'
   // host commands
   | 'INVALID_NAME'
   | 'COMMAND_NOT_ALLOWED'

@@ -28,6 +28,9 @@ export type DemotionReason = 'boot' | 'maintenance' | 'readiness';
 
 export const DEMOTION_REASONS: readonly DemotionReason[] = ['boot', 'maintenance', 'readiness'];
 
+/** The most this service ever adds to net.inet.carp.demotion for one reason (the config's bound too). */
+export const MAX_DEMOTION_CONTRIBUTION = 255;
+
 /** The global CARP sysctls (net.inet.carp.*). */
 export interface CarpSysctls {
   demotion: number;

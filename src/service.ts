@@ -4,8 +4,8 @@ import type { Logger } from 'pino';
 import type { Engine } from './engine/engine.js';
 import type { FlagStore } from './flags/store.js';
 import type { DevdEvent, DropReason, ServiceApi } from './control/service-api.js';
+import { CarpFailoverError } from './errors.js';
 import { drainConditions } from './status/drain.js';
-import { readTimelines } from './status/history.js';
 import { STATUS_VERSION, type StatusReport, type Timeline } from './status/model.js';
 
 /** What the daemon knows about its configuration, for status. */
@@ -19,7 +19,6 @@ export interface ConfigInfo {
 export interface ServiceParts {
   engine: () => Engine;
   flags: FlagStore;
-  journalPath: () => string;
   configInfo: () => ConfigInfo;
   log: Logger;
 }
@@ -41,7 +40,7 @@ export function createServiceApi(parts: ServiceParts): ServiceApi {
   const log = parts.log.child({ component: 'service' });
   return {
     status: () => buildReport(parts),
-    history: (limit: number): Promise<Timeline[]> => readTimelines(parts.journalPath(), limit),
+    history: (limit: number): Promise<Timeline[]> => parts.engine().history(limit),
     onEvent(event: DevdEvent): void {
       const engine = parts.engine();
       engine.increment('eventsReceived');
@@ -54,11 +53,21 @@ export function createServiceApi(parts: ServiceParts): ServiceApi {
       engine.increment(`eventsDropped.${reason}`);
     },
     reconcileNow: () => parts.engine().reconcileNow(),
+    // A flag write that fails (a full state filesystem) changes nothing; a drain whose maintenance
+    // demotion cannot be raised is undone, so a drain takes effect fully or fails with no partial state.
     async setFlag(flag: 'drain' | 'freeze', on: boolean): Promise<StatusReport> {
       await parts.flags.set(flag, on, { who: 'control socket', when: new Date().toISOString() });
       log.warn({ flag, on }, `operator ${on ? 'set' : 'cleared'} ${flag}`);
       await parts.engine().reconcileNow();
-      return buildReport(parts);
+      const report = buildReport(parts);
+      if (flag === 'drain' && on && report.demotion.ours.maintenance === 0) {
+        await parts.flags.set('drain', false, { who: 'control socket (drain undone)' });
+        await parts.engine().reconcileNow();
+        throw new CarpFailoverError('STATE_UNREADABLE', 'drain not applied: the maintenance demotion could not be raised (see the log: demotion record or sysctl write failed); the drain flag was removed again, nothing changed', {
+          details: { demotionErrors: report.counters.demotionErrors ?? null },
+        });
+      }
+      return report;
     },
   };
 }

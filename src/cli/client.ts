@@ -2,11 +2,13 @@
 // commands go to the group-readable status socket, write commands to the root-only intake
 // socket; both paths come from the config, or from its sockets section when another section is
 // invalid (the running service keeps its last valid config), or the schema defaults.
+import { lstat } from 'node:fs/promises';
 import { createConnection } from 'node:net';
 import { CarpFailoverError, type ErrorCode } from '../errors.js';
 import { loadConfig, readConfigData } from '../config/load.js';
 import { configSchema, type Config } from '../config/schema.js';
 import { EXIT } from '../exit-codes.js';
+import { defaultTrustedUids, untrustedOwner } from '../host/trusted-directory.js';
 import { PROTOCOL_VERSION, READ_COMMANDS, type Command, type Reply } from '../control/protocol.js';
 
 /** A status reply is a few KiB; this bounds what a confused or hostile peer can make us buffer. */
@@ -60,14 +62,47 @@ async function socketsSection(configPath: string): Promise<Config['sockets']> {
   }
 }
 
-/** Sends one command on the socket that accepts it and resolves with the reply's result. */
+/**
+ * Sends one command on the socket that accepts it and resolves with the reply's result. Root
+ * always gets an answer: when status group members hold every status slot, root's read goes to
+ * the intake socket, which only root can reach.
+ */
 export async function callService(target: ServiceTarget, cmd: Command, args?: Record<string, unknown>, options: { timeoutMs?: number } = {}): Promise<unknown> {
   const isRead = (READ_COMMANDS as readonly string[]).includes(cmd);
-  return request(isRead ? target.statusPath : target.intakePath, cmd, args, options);
+  if (!isRead) return request(target.intakePath, cmd, args, options);
+  try {
+    return await request(target.statusPath, cmd, args, options);
+  } catch (error) {
+    if (process.geteuid?.() === 0 && error instanceof RemoteError && error.remoteCode === 'TOO_MANY_CLIENTS') return request(target.intakePath, cmd, args, options);
+    throw error;
+  }
 }
 
-/** One request/reply exchange on a Unix socket. */
-export function request(socketPath: string, cmd: Command, args?: Record<string, unknown>, options: { timeoutMs?: number } = {}): Promise<unknown> {
+/**
+ * Refuses to talk to a socket that root (or we) did not create: a user who replaced it must not
+ * answer root's commands with "ok".
+ */
+export async function checkSocketOwner(socketPath: string, trustedUids: readonly number[] = defaultTrustedUids()): Promise<void> {
+  let info;
+  try {
+    info = await lstat(socketPath);
+  } catch (error) {
+    throw connectError(socketPath, error as NodeJS.ErrnoException);
+  }
+  // A stranger's file of any type is refused; root's stale non-socket file is "not running" below.
+  const problem = untrustedOwner(info.uid, trustedUids);
+  if (problem) {
+    throw new ClientError('PATH_UNSAFE', `${socketPath} ${problem}: not talking to it (is another program impersonating carp-failover?)`, EXIT.NOPERM, { details: { path: socketPath, uid: info.uid } });
+  }
+}
+
+/** One request/reply exchange on a Unix socket, after checking who owns it. */
+export async function request(socketPath: string, cmd: Command, args?: Record<string, unknown>, options: { timeoutMs?: number; trustedUids?: readonly number[] } = {}): Promise<unknown> {
+  await checkSocketOwner(socketPath, options.trustedUids);
+  return exchange(socketPath, cmd, args, options);
+}
+
+function exchange(socketPath: string, cmd: Command, args: Record<string, unknown> | undefined, options: { timeoutMs?: number }): Promise<unknown> {
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const id = `cli-${process.pid}-${Date.now().toString(36)}`;
   const line = `${JSON.stringify({ v: PROTOCOL_VERSION, id, cmd, ...(args === undefined ? {} : { args }) })}\n`;

@@ -20,6 +20,8 @@ export function formatStatus(report: StatusReport, options: StatusFormatOptions)
   const ours = Object.entries(report.demotion.ours);
   const oursText = ours.map(([reason, value]) => `${reason} ${value}`).join(', ') || 'none';
   field('demotion', `total ${report.demotion.total ?? '?'}, ours: ${oursText}${preempt(report.demotion.preempt)}`);
+  const aside = report.demotion.recordSetAside;
+  if (aside) field('demotion record', `UNTRUSTED at start (${aside.reason}); kept as ${aside.path}; boot demotion held as after a reboot`);
   field('flags', `drain ${report.flags.drain ? 'ON' : 'off'}, freeze ${report.flags.freeze ? 'ON' : 'off'}`);
   if (report.drain !== null) {
     field('drain', report.drain.drained ? 'drained' : 'draining (not yet drained)');

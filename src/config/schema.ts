@@ -2,16 +2,12 @@
 // docs/configuration.md documents each key; keep both in step. Unknown keys are rejected
 // everywhere (z.strictObject) so a typo is an error, not a silently ignored option.
 import { z } from 'zod';
+import { groupName, INTERFACE_NAME, ipv4Block, loopbackListen, ovhBaseUrl, ovhServiceName, socketMode, stateDirectory } from './fields.js';
 
-/** FreeBSD interface names: IFNAMSIZ is 16 including the NUL; letters, digits, '.', '_' , '-'. */
-export const INTERFACE_NAME = /^[a-zA-Z][a-zA-Z0-9_.-]{0,14}$/;
+export { INTERFACE_NAME } from './fields.js';
 
 const interfaceName = z.string().regex(INTERFACE_NAME, 'must be a FreeBSD interface name (letters, digits, ".", "_", "-"; at most 15 characters; starts with a letter)');
 const vhid = z.number().int().min(1).max(255);
-const fileMode = z
-  .string()
-  .regex(/^0?[0-7]{3}$/, 'must be an octal mode such as "0660"')
-  .transform((mode) => parseInt(mode, 8));
 const absolutePath = z.string().startsWith('/', 'must be an absolute path');
 const ms = (min: number, max: number) => z.number().int().min(min).max(max);
 const ipv4 = z.ipv4();
@@ -63,23 +59,21 @@ const reconcile = z
   })
   .prefault({});
 
-const socket = (path: string, mode: string) =>
-  z
-    .strictObject({
-      path: absolutePath.default(path),
-      mode: fileMode.prefault(mode),
-    })
-    .prefault({});
-
 const sockets = z
   .strictObject({
-    intake: socket('/var/run/carp-failover/intake.sock', '0600'),
+    intake: z
+      .strictObject({
+        path: absolutePath.default('/var/run/carp-failover/intake.sock'),
+        /** Root only: whoever writes here drains the node. */
+        mode: socketMode('0600', 0o600, 'the intake socket takes write commands: root only'),
+      })
+      .prefault({}),
     status: z
       .strictObject({
         path: absolutePath.default('/var/run/carp-failover/status.sock'),
-        mode: fileMode.prefault('0660'),
-        /** Group that may read status; null keeps root's group. */
-        group: z.string().regex(/^[a-z_][a-z0-9_-]{0,31}$/).nullable().default(null),
+        mode: socketMode('0660', 0o660, 'status is for root and its group, never for every user'),
+        /** Group that may read status (a name or a gid); null keeps root's group. */
+        group: groupName.nullable().default(null),
       })
       .prefault({}),
     max_clients: z.number().int().min(1).max(1024).default(32),
@@ -150,10 +144,10 @@ const macAddress = z.string().regex(MAC_ADDRESS, 'must be a lower-case MAC such 
 
 const failoverIp = z.discriminatedUnion('strategy', [
   z.strictObject({
-    ip: z.string().regex(/^[0-9.]+\/32$/, 'must be an IPv4 block such as "192.0.2.10/32"'),
+    ip: ipv4Block,
     strategy: z.literal('shared-vmac'),
     /** The dedicated server (hypervisor) both router VMs are bridged on. */
-    service: z.string().min(1).max(255),
+    service: ovhServiceName,
     /** The one vMAC OVH generated for the virtual interface, bound to the IP once; the MASTER carries it. */
     vmac: macAddress,
     /** The router interface on the hypervisor's bridge that carries the vMAC while MASTER. */
@@ -164,20 +158,20 @@ const failoverIp = z.discriminatedUnion('strategy', [
     restore_mac: macAddress.nullable().default(null),
   }),
   z.strictObject({
-    ip: z.string().regex(/^[0-9.]+\/32$/, 'must be an IPv4 block such as "192.0.2.10/32"'),
+    ip: ipv4Block,
     strategy: z.literal('vmac'),
     /** The dedicated server (hypervisor) the routers run on, e.g. ns3000000.ip-198-51-100.eu. */
-    service: z.string().min(1).max(255),
+    service: ovhServiceName,
     /** This router's virtual MAC on that server (see `carp-failover ovh vmac create`). */
     vmac: macAddress,
     /** virtualMachineName sent with the binding. */
     vm_name: z.string().min(1).max(64),
   }),
   z.strictObject({
-    ip: z.string().regex(/^[0-9.]+\/32$/, 'must be an IPv4 block such as "192.0.2.10/32"'),
+    ip: ipv4Block,
     strategy: z.literal('move'),
     /** This router's dedicated server: where the IP is routed while this node is MASTER. */
-    service: z.string().min(1).max(255),
+    service: ovhServiceName,
   }),
 ]);
 
@@ -186,7 +180,7 @@ const ovh = z
     /** OVH SDK INI file (ovh.conf format); must be root-owned, mode 0600 or 0400. */
     credentials: absolutePath.default('/usr/local/etc/carp-failover/ovh.conf'),
     /** Overrides the endpoint's base URL (tests and the lab point it at the mock). */
-    base_url: z.url().nullable().default(null),
+    base_url: ovhBaseUrl.nullable().default(null),
     timeout_ms: ms(500, 120_000).default(10_000),
     /** While MASTER, re-read the binding this often and re-claim when it moved away. */
     verify_period_s: z.number().int().min(10).max(86_400).default(60),
@@ -202,11 +196,7 @@ const ovh = z
 const metrics = z
   .strictObject({
     /** host:port of the Prometheus listener; loopback only; null disables it. */
-    listen: z
-      .string()
-      .regex(/^(127\.\d+\.\d+\.\d+|\[::1\]|localhost):\d{1,5}$/, 'must be a loopback host:port such as 127.0.0.1:9807')
-      .nullable()
-      .default(null),
+    listen: loopbackListen.nullable().default(null),
   })
   .prefault({});
 
@@ -218,7 +208,7 @@ export const configSchema = z.strictObject({
   settle,
   reconcile,
   sockets,
-  state_dir: absolutePath.default('/var/db/carp-failover'),
+  state_dir: stateDirectory.default('/var/db/carp-failover'),
   journal,
   log: z
     .strictObject({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info') })

@@ -3,15 +3,13 @@
 import { summarizeError, type ErrorCode } from '../errors.js';
 import { PROTOCOL_VERSION, READ_COMMANDS, WRITE_COMMANDS, type Command, type ReadCommand, type Reply } from './protocol.js';
 import type { ServiceApi } from './service-api.js';
+import { HISTORY_LIMITS } from '../status/history.js';
 
 /** Which commands a socket takes: the status socket only reads, the intake takes everything. */
 export type CommandAccess = 'read' | 'all';
 
 type ReplyId = string | number | null;
 
-/** history's default and largest `limit`. */
-export const HISTORY_DEFAULT_LIMIT = 20;
-export const HISTORY_MAX_LIMIT = 1000;
 
 /** A reply line (without "\n") and, for an error reply, its code. */
 export interface Answer {
@@ -65,9 +63,9 @@ async function run(cmd: Command, args: Record<string, unknown>, api: ServiceApi)
     case 'status':
       return { value: api.status() };
     case 'history': {
-      const limit = args.limit ?? HISTORY_DEFAULT_LIMIT;
-      if (!Number.isInteger(limit) || (limit as number) < 1 || (limit as number) > HISTORY_MAX_LIMIT) {
-        return `args.limit must be an integer from 1 to ${HISTORY_MAX_LIMIT}`;
+      const limit = args.limit ?? HISTORY_LIMITS.default;
+      if (!Number.isInteger(limit) || (limit as number) < 1 || (limit as number) > HISTORY_LIMITS.max) {
+        return `args.limit must be an integer from 1 to ${HISTORY_LIMITS.max}`;
       }
       return { value: await api.history(limit as number) };
     }

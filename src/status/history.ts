@@ -1,36 +1,64 @@
 // Rebuilds failover timelines from the journal (current file and its rotated copies). The journal
 // may end in a torn line (crash mid-write) or hold garbage (disk trouble, a hand edit): such
-// lines are skipped, never fatal, so `history` always answers with what can be read.
-import { readdir } from 'node:fs/promises';
+// lines are skipped, never fatal, so `history` always answers with what can be read. Only the
+// newest HISTORY_TAIL_BYTES are read, whatever the journal's size: `history` costs the same with
+// a 57 MB journal as with a small one, and many clients asking at once cannot slow failover.
+import { lstat, readdir } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { NodeRole, VhidState } from '../model.js';
 import { forEachLine } from './journal-lines.js';
 import { isoTime, type JournalEntry, type Timeline, type TimelineStep } from './model.js';
 
-/** Timelines answered when the caller gives no usable limit. */
-export const DEFAULT_HISTORY_LIMIT = 10;
-/** Upper bound on the limit and on steps per timeline: one history reply stays one sane line. */
-export const MAX_HISTORY_LIMIT = 1000;
+/** history's limits, for the socket, the CLI and the reader alike: timelines by default and at most. */
+export const HISTORY_LIMITS = { default: 20, max: 1000 } as const;
+/** Upper bound on steps per timeline: one history reply stays one sane line. */
 export const MAX_STEPS_PER_TIMELINE = 500;
+/** How much of the journal's end history reads, at most (current file first, then rotated ones). */
+export const HISTORY_TAIL_BYTES = 512 * 1024;
 
 const ROLES: ReadonlySet<string> = new Set(['MASTER', 'BACKUP', 'MIXED', 'INIT']);
 const OUTCOMES: ReadonlySet<string> = new Set(['ok', 'error', 'skipped']);
 
-/** Reads the journal at `path` (plus path.1 … path.N) and answers the last `limit` timelines. */
-export async function readTimelines(path: string, limit: number): Promise<Timeline[]> {
+/** A caller's limit made usable: the default when it is not a number ≥ 1, never above the max. */
+export function historyLimit(limit: number): number {
+  return Number.isFinite(limit) && limit >= 1 ? Math.min(Math.floor(limit), HISTORY_LIMITS.max) : HISTORY_LIMITS.default;
+}
+
+/**
+ * Reads the newest `budgetBytes` of the journal at `path` (plus path.1 … path.N) and answers the
+ * last `limit` timelines found there.
+ */
+export async function readTimelines(path: string, limit: number, budgetBytes = HISTORY_TAIL_BYTES): Promise<Timeline[]> {
+  const windows: { file: string; start: number }[] = [];
+  let left = budgetBytes;
+  for (const file of (await journalFiles(path)).reverse()) {
+    if (left <= 0) break;
+    const size = await sizeOf(file);
+    windows.unshift({ file, start: Math.max(0, size - left) });
+    left -= size;
+  }
   const builder = new TimelineBuilder(limit);
-  for (const file of await journalFiles(path)) {
+  for (const { file, start } of windows) {
     try {
       await forEachLine(file, (line) => {
         const entry = parseLine(line);
         if (entry) builder.add(entry);
-      });
+      }, undefined, start);
     } catch (error) {
       // Rotated away between listing and reading: what remains is still a valid history.
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
     }
   }
   return builder.result();
+}
+
+async function sizeOf(file: string): Promise<number> {
+  try {
+    return (await lstat(file)).size;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return 0;
+    throw error;
+  }
 }
 
 /** The journal's files, oldest first: path.N … path.1, path. */
@@ -86,7 +114,7 @@ export class TimelineBuilder {
   private readonly timelines: OpenTimeline[] = [];
 
   constructor(limit: number) {
-    this.limit = Number.isFinite(limit) && limit >= 1 ? Math.min(Math.floor(limit), MAX_HISTORY_LIMIT) : DEFAULT_HISTORY_LIMIT;
+    this.limit = historyLimit(limit);
   }
 
   add(entry: JournalEntry): void {

@@ -1,16 +1,21 @@
 // The journal: what the service did and when, as append-only JSON lines in the state directory.
 // `carp-failover history` rebuilds failover timelines from it (src/status/history.ts). It is a
 // record, not a dependency: a failed write is logged and counted, never fatal to a converge.
+import { constants } from 'node:fs';
 import { appendFile, mkdir, rename, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { Logger } from 'pino';
 import type { Config } from '../config/schema.js';
 import type { NodeRole, VhidState } from '../model.js';
-import { readTimelines } from './history.js';
+import { HISTORY_LIMITS, historyLimit, readTimelines } from './history.js';
+import { freeBytes, JOURNAL_RESERVE_BYTES } from './journal-space.js';
 import type { JournalEntry, Timeline } from './model.js';
 
 /** The journal file's name inside state_dir; rotated copies get .1 … .N. */
 export const JOURNAL_FILE = 'journal.jsonl';
+
+/** Appends never follow a symbolic link planted where the journal should be. */
+const APPEND_NO_FOLLOW = constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | constants.O_NOFOLLOW;
 
 /** Longest error message kept in a step entry: a journal line stays readable and bounded. */
 const MAX_MESSAGE = 500;
@@ -23,6 +28,8 @@ export interface JournalOptions {
   maxBytes: number;
   keep: number;
   log: Logger;
+  /** The history reader (tests count its calls); readTimelines by default. */
+  read?: typeof readTimelines;
 }
 
 /** Append-only, size-bounded JSON-lines journal with numbered rotation; writes are serialized. */
@@ -34,12 +41,16 @@ export class Journal {
   private size: number | null = null;
   private chain: Promise<void> = Promise.resolve();
   private failures = 0;
+  private reading: Promise<Timeline[]> | null = null;
+  private nextRead: Promise<Timeline[]> | null = null;
+  private readonly read: typeof readTimelines;
 
   constructor(options: JournalOptions) {
     this.path = options.path;
     this.maxBytes = options.maxBytes;
     this.keep = options.keep;
     this.log = options.log.child({ component: 'journal' });
+    this.read = options.read ?? readTimelines;
   }
 
   /** The journal of a config: <state_dir>/journal.jsonl with its size and rotation limits. */
@@ -69,10 +80,33 @@ export class Journal {
     return this.chain;
   }
 
-  /** The last `limit` failovers, newest last, including everything appended so far. */
-  async history(limit: number): Promise<Timeline[]> {
-    await this.flush();
-    return readTimelines(this.path, limit);
+  /**
+   * The last `limit` failovers, newest last, including everything appended before the call.
+   * Callers share reads: one at a time, and those who arrive during one share the next, so any
+   * number of clients asking costs at most two bounded reads in a row.
+   */
+  history(limit: number): Promise<Timeline[]> {
+    const count = historyLimit(limit);
+    const read = this.nextRead ?? (this.reading ? this.queueRead(this.reading) : this.startRead());
+    return read.then((timelines) => timelines.slice(-count));
+  }
+
+  private queueRead(after: Promise<unknown>): Promise<Timeline[]> {
+    this.nextRead = after.then(
+      () => this.startRead(),
+      () => this.startRead(),
+    );
+    return this.nextRead;
+  }
+
+  private startRead(): Promise<Timeline[]> {
+    this.nextRead = null;
+    const read = this.flush().then(() => this.read(this.path, HISTORY_LIMITS.max));
+    this.reading = read;
+    void read.finally(() => {
+      if (this.reading === read) this.reading = null;
+    }).catch(() => undefined);
+    return read;
   }
 
   private async write(line: string): Promise<void> {
@@ -83,7 +117,9 @@ export class Journal {
         await this.rotate();
         this.size = 0;
       }
-      await appendFile(this.path, line, { mode: 0o640 });
+      const free = await freeBytes(dirname(this.path));
+      if (free - bytes < JOURNAL_RESERVE_BYTES) throw new Error(`the state filesystem has ${free} bytes free; the journal leaves ${JOURNAL_RESERVE_BYTES} to the demotion record and flags`);
+      await appendFile(this.path, line, { mode: 0o640, flag: APPEND_NO_FOLLOW });
       this.size += bytes;
     } catch (error) {
       this.failures++;

@@ -50,6 +50,8 @@ export interface StatusReport {
     ours: Record<DemotionReason, number>;
     preempt: boolean | null;
     allow: boolean | null;
+    /** Present when our demotion record was untrustworthy at start: where it was kept aside, and why. */
+    recordSetAside?: { path: string; reason: string; at: string };
   };
   flags: OperatorFlags;
   /** Present while draining: each condition of "drained" with its state. */

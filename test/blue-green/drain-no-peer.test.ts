@@ -37,7 +37,7 @@ async function sockets(node: Node): Promise<string> {
 describe('drain with no peer', () => {
   it('stays MASTER and not drained; drain --wait exits 1 naming vhids and preempt', async () => {
     const w = (world = await makeWorld({ strategy: 'vmac', boundTo: 'a', master: 'a' }));
-    const a = w.node('a'); // the only router: nobody hears its demoted advertisements
+    const a = await w.node('a'); // the only router: nobody hears its demoted advertisements
     await a.engine.start();
     await w.run(10_000);
     expect(a.report().role).toBe('MASTER');
@@ -67,7 +67,7 @@ describe('drain with no peer', () => {
     // The service agrees: flag set, contribution applied, still MASTER, not drained.
     const report = a.report();
     expect(report.flags.drain).toBe(true);
-    expect(a.flags.meta('drain')).toMatchObject({ who: 'control socket' });
+    expect(await a.flags.meta('drain')).toMatchObject({ who: 'control socket' });
     expect(a.demotion.ours.maintenance).toBe(240);
     expect(report.role).toBe('MASTER');
     expect(report.drain!.drained).toBe(false);

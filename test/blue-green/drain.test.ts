@@ -51,7 +51,7 @@ describe.each(['vmac', 'move'] as const)('drain → drained (%s)', (strategy) =>
 
     // The flag is on disk and the maintenance contribution is applied by the run setFlag waited for.
     expect(a.flags.get()).toEqual({ drain: true, freeze: false });
-    expect(a.flags.meta('drain')).toMatchObject({ who: 'control socket' });
+    expect(await a.flags.meta('drain')).toMatchObject({ who: 'control socket' });
     expect(a.demotion.history('maintenance')).toEqual([0, a.config.carp.demotion.maintenance]);
     expect(a.demotion.total).toBe(240);
     expect(first.flags.drain).toBe(true);

@@ -38,7 +38,7 @@ async function rebootDrained(options: { keepDrainFile: boolean }): Promise<{ w: 
   const traceFrom = w.kernel.trace.length;
   const bootedAt = w.clock.now();
   // After a reboot rc.conf has brought gre0 up and ospfd has its configured (MASTER) cost again.
-  const a = w.node('a', { host: { greUp: true, cost: COST.master } });
+  const a = await w.node('a', { host: { greUp: true, cost: COST.master } });
   expect(a.flags.get().drain).toBe(options.keepDrainFile);
   expect(a.demotion.total).toBe(0); // the kernel counter starts from 0 after a reboot
   await a.engine.start();

@@ -63,7 +63,7 @@ export interface World {
   mock: OvhMock;
   kernel: CarpKernel;
   dir: string;
-  node(router: Router, options?: NodeOptions): Node;
+  node(router: Router, options?: NodeOptions): Promise<Node>;
   /** Moves fake time on in steps, letting every run and OVH call settle after each step. */
   run(ms: number, onStep?: () => void, stepMs?: number): Promise<void>;
   settle(): Promise<void>;
@@ -102,7 +102,7 @@ export async function makeWorld(options: { strategy: Strategy; boundTo: Router |
     mock,
     kernel,
     dir,
-    node(router, nodeOptions = {}) {
+    async node(router, nodeOptions = {}) {
       const stateDir = join(dir, router);
       const config = routerConfig(router, strategy, mock.url, { timeout_ms: 2000, ...options.ovh }, {
         state_dir: stateDir,
@@ -117,7 +117,7 @@ export async function makeWorld(options: { strategy: Strategy; boundTo: Router |
       mkdirSync(stateDir, { recursive: true, mode: 0o750 });
       // As left on disk by `carp-failover drain` before a reboot: the store reads it when built.
       if (nodeOptions.drainFile) writeFileSync(join(stateDir, 'drain'), `${JSON.stringify({ flag: 'drain', who: 'operator', why: 'OS update' })}\n`);
-      const flags = new FlagStore({ stateDir, log, watch: false, now: () => clock.now() });
+      const flags = await FlagStore.open({ stateDir, log, watch: false, now: () => clock.now() });
       const host = routerHost(nodeOptions.host ?? (router === kernel.master ? { greUp: true, cost: COST.master } : { greUp: false, cost: COST.backup }));
       const { carp, demotion } = kernel.attach(router, { advskew: nodeOptions.advskew ?? (router === 'a' ? 0 : 100), up: nodeOptions.up });
       const client = new CountingClient({ credentials: legacyCredentials(router), baseUrl: mock.url, timeoutMs: 2000, clock, log: log.child({ component: 'ovh' }) });
@@ -132,7 +132,7 @@ export async function makeWorld(options: { strategy: Strategy; boundTo: Router |
       flags.onChange((change) => engine.requestReconcile(`flag ${change.flag}`));
       kernel.onChange(router, (reason) => engine.requestReconcile(reason));
       const configInfo = { path: join(stateDir, 'carp-failover.yaml'), loadedAt: new Date(clock.now()).toISOString(), reloads: 0, reloadFailures: 0 };
-      const api = createServiceApi({ engine: () => engine, flags, journalPath: () => join(stateDir, JOURNAL_FILE), configInfo: () => configInfo, log });
+      const api = createServiceApi({ engine: () => engine, flags, configInfo: () => configInfo, log });
       let stopped = false;
       const node: Node = {
         router,

@@ -9,8 +9,8 @@ export async function twoRouters(strategy: Strategy, ovh: Record<string, unknown
   try {
     // Started together, b would preempt a while a's boot hold-down demotes it, and a would take
     // MASTER back after: a failover dance, not the steady state these scenarios start from.
-    const a = w.node('a');
-    const b = w.node('b', { up: false });
+    const a = await w.node('a');
+    const b = await w.node('b', { up: false });
     await a.engine.start();
     await w.run(10_000);
     w.kernel.setUp('b', true);

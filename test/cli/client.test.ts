@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chownSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -178,5 +178,43 @@ describe('callService and targetFor', () => {
     const path = join(scratch, 'half-edited.yaml');
     writeFileSync(path, `nod: x\nsockets:\n  status: { path: ${join(scratch, 's.sock')} }\n  intake: { path: ${join(scratch, 'i.sock')} }\n`);
     expect(await targetFor(path)).toEqual({ statusPath: join(scratch, 's.sock'), intakePath: join(scratch, 'i.sock'), config: null });
+  });
+});
+
+// Issue 14 items 4 and 7: the CLI never talks to a socket a stranger owns, and root's reads get an
+// answer even when every status slot is taken.
+describe('socket trust and root\'s reserved way in', () => {
+  it.skipIf(process.geteuid?.() !== 0)('refuses a socket owned by another user before sending anything (exit 77)', async () => {
+    const path = join(scratch, 'impostor.sock');
+    let connections = 0;
+    const impostor = createServer((socket) => {
+      connections++;
+      socket.end('{"version":1,"id":null,"ok":true,"result":"ok"}\n');
+    });
+    await new Promise<void>((resolve) => impostor.listen(path, resolve));
+    try {
+      chownSync(path, 65534, 65534);
+      const error = await failure(request(path, 'reconcile'));
+      expect(error.code).toBe('PATH_UNSAFE');
+      expect(error.message).toBe(`${path} is owned by uid 65534, not root: not talking to it (is another program impersonating carp-failover?)`);
+      expect(exitStatusOf(error)).toBe(EXIT.NOPERM);
+      expect(connections).toBe(0);
+    } finally {
+      await new Promise<void>((resolve) => impostor.close(() => resolve()));
+    }
+  });
+
+  it.skipIf(process.geteuid?.() !== 0)('root reads on the intake socket when the status socket turns it away as busy', async () => {
+    const statusPath = join(scratch, 'busy-status.sock');
+    const intakePath = join(scratch, 'root-intake.sock');
+    const busy = createServer((socket) => socket.end('{"version":1,"id":null,"ok":false,"error":{"code":"TOO_MANY_CLIENTS","message":"more than 32 clients"}}\n'));
+    const intake = createServer((socket) => socket.on('data', () => socket.end('{"version":1,"id":"x","ok":true,"result":{"role":"MASTER"}}\n')));
+    await Promise.all([new Promise<void>((r) => busy.listen(statusPath, r)), new Promise<void>((r) => intake.listen(intakePath, r))]);
+    try {
+      expect(await callService({ statusPath, intakePath, config: null }, 'status')).toEqual({ role: 'MASTER' });
+    } finally {
+      busy.close();
+      intake.close();
+    }
   });
 });

@@ -23,7 +23,7 @@ const OVH_STEP: Record<'vmac' | 'move', RegExp> = {
 describe.each(['vmac', 'move'] as const)('journal (%s)', (strategy) => {
   it('records only actions: the claim writes and local commands, not the polls of the task in between', async () => {
     const w = (world = await makeWorld({ strategy, boundTo: 'b', master: 'a' }));
-    const a = w.node('a');
+    const a = await w.node('a');
     await a.engine.start();
     await w.run(40_000);
     expect(w.binding()).toBe(w.target('a'));

@@ -39,7 +39,7 @@ function report(): StatusReport {
 
 async function startService(): Promise<void> {
   const { log } = captureLogger('warn');
-  store = new FlagStore({ stateDir, log, debounceMs: 20 });
+  store = await FlagStore.open({ stateDir, log, debounceMs: 20 });
   store.onChange(() => {
     reconciles++; // the daemon requests a reconcile here
   });

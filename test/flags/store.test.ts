@@ -1,4 +1,4 @@
-import { mkdtempSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync, readdirSync, chmodSync } from 'node:fs';
+import { chownSync, lstatSync, mkdtempSync, mkdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync, readdirSync, chmodSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -17,9 +17,9 @@ afterEach(async () => {
   rmSync(root, { recursive: true, force: true });
 });
 
-function open(stateDir = root, options: { watch?: boolean; debounceMs?: number } = {}) {
+async function open(stateDir = root, options: { watch?: boolean; debounceMs?: number; periodMs?: number } = {}) {
   const logger = captureLogger();
-  const store = new FlagStore({ stateDir, log: logger.log, debounceMs: options.debounceMs ?? 20, watch: options.watch ?? true });
+  const store = await FlagStore.open({ stateDir, log: logger.log, debounceMs: options.debounceMs ?? 20, periodMs: options.periodMs, watch: options.watch ?? true });
   stores.push(store);
   return { store, logger };
 }
@@ -34,13 +34,13 @@ async function eventually(predicate: () => boolean, timeoutMs = 5000): Promise<v
 }
 
 describe('FlagStore', () => {
-  it('starts with both flags off in an empty directory', () => {
-    const { store } = open(root, { watch: false });
+  it('starts with both flags off in an empty directory', async () => {
+    const { store } = await open(root, { watch: false });
     expect(store.get()).toEqual({ drain: false, freeze: false });
   });
 
   it('set() writes the flag file with who/when/why, get() answers from the cache, off removes it', async () => {
-    const { store } = open(root, { watch: false });
+    const { store } = await open(root, { watch: false });
     const changes: FlagChange[] = [];
     store.onChange((c) => changes.push(c));
     await store.set('drain', true, { who: 'alice', why: 'freebsd-update 14.3' });
@@ -48,7 +48,7 @@ describe('FlagStore', () => {
     const contents = JSON.parse(readFileSync(join(root, 'drain'), 'utf8'));
     expect(contents).toMatchObject({ flag: 'drain', who: 'alice', why: 'freebsd-update 14.3' });
     expect(Date.parse(contents.when)).not.toBeNaN();
-    expect(store.meta('drain')).toMatchObject({ who: 'alice', why: 'freebsd-update 14.3' });
+    expect(await store.meta('drain')).toMatchObject({ who: 'alice', why: 'freebsd-update 14.3' });
     // no temp file left behind
     expect(readdirSync(root)).toEqual(['drain']);
     await store.set('freeze', true);
@@ -63,17 +63,17 @@ describe('FlagStore', () => {
   });
 
   it('persists across a new instance (a restart or a reboot)', async () => {
-    const first = open(root, { watch: false }).store;
+    const first = (await open(root, { watch: false })).store;
     await first.set('drain', true);
     await first.set('freeze', true);
     await first.close();
-    const second = open(root, { watch: false }).store;
-    // Synchronous, right after construction: the daemon re-applies drain before the first reconcile.
+    const second = (await open(root, { watch: false })).store;
+    // Synchronous, right after open(): the daemon re-applies drain before the first reconcile.
     expect(second.get()).toEqual({ drain: true, freeze: true });
   });
 
   it('sees flag files created and removed from outside (configuration management)', async () => {
-    const { store, logger } = open();
+    const { store, logger } = await open();
     await store.ready();
     const changes: FlagChange[] = [];
     store.onChange((c) => changes.push(c));
@@ -84,7 +84,7 @@ describe('FlagStore', () => {
 
     writeFileSync(join(root, 'freeze'), '{"who":"ansible"}');
     await eventually(() => store.get().freeze);
-    expect(store.meta('freeze')).toEqual({ who: 'ansible' });
+    expect(await store.meta('freeze')).toEqual({ who: 'ansible' });
 
     rmSync(join(root, 'drain'));
     await eventually(() => !store.get().drain);
@@ -93,7 +93,7 @@ describe('FlagStore', () => {
   });
 
   it('ignores other files in the state directory (journal, temp files)', async () => {
-    const { store } = open();
+    const { store } = await open();
     await store.ready();
     const changes: FlagChange[] = [];
     store.onChange((c) => changes.push(c));
@@ -106,7 +106,7 @@ describe('FlagStore', () => {
   });
 
   it('a burst of file events is debounced into one refresh', async () => {
-    const { store } = open(root, { debounceMs: 100 });
+    const { store } = await open(root, { debounceMs: 100 });
     await store.ready();
     const changes: FlagChange[] = [];
     store.onChange((c) => changes.push(c));
@@ -123,12 +123,12 @@ describe('FlagStore', () => {
   it('tolerates garbage contents: presence is what counts', async () => {
     writeFileSync(join(root, 'drain'), Buffer.from([0xff, 0x00, 0xfe, 0x7b]));
     mkdirSync(join(root, 'freeze'));
-    const { store } = open(root, { watch: false });
+    const { store } = await open(root, { watch: false });
     expect(store.get()).toEqual({ drain: true, freeze: true });
-    expect(store.meta('drain')).toBeNull();
-    expect(store.meta('freeze')).toBeNull();
+    expect(await store.meta('drain')).toBeNull();
+    expect(await store.meta('freeze')).toBeNull();
     writeFileSync(join(root, 'drain'), 'x'.repeat(100_000));
-    expect(store.meta('drain')).toBeNull();
+    expect(await store.meta('drain')).toBeNull();
     // clearing works whatever the flag is (a file, or a directory someone made)
     await store.set('drain', false);
     await store.set('freeze', false);
@@ -138,29 +138,29 @@ describe('FlagStore', () => {
 
   it('creates a missing state directory with mode 0750', async () => {
     const dir = join(root, 'var', 'db', 'carp-failover');
-    const { store } = open(dir, { watch: false });
+    const { store } = await open(dir, { watch: false });
     expect(statSync(dir).mode & 0o777).toBe(0o750);
     await store.set('freeze', true);
     expect(statSync(join(dir, 'freeze')).isFile()).toBe(true);
   });
 
-  it('refuses to start when the state directory cannot be created', () => {
+  it('refuses to start when the state directory cannot be created', async () => {
     const file = join(root, 'not-a-dir');
     writeFileSync(file, '');
-    expect(() => open(join(file, 'state'), { watch: false })).toThrow(/cannot create the state directory/);
+    await expect(open(join(file, 'state'), { watch: false })).rejects.toThrow(/cannot create the state directory/);
   });
 
   it('a failed write is a STATE_UNREADABLE error and leaves the cache as it was', async () => {
     if (process.getuid?.() === 0) {
       // root ignores directory modes; make the write fail another way: the flag path's parent is gone
       const dir = join(root, 'state');
-      const { store } = open(dir, { watch: false });
+      const { store } = await open(dir, { watch: false });
       rmSync(dir, { recursive: true });
       await expect(store.set('drain', true)).rejects.toMatchObject({ code: 'STATE_UNREADABLE' });
       expect(store.get().drain).toBe(false);
       return;
     }
-    const { store } = open(root, { watch: false });
+    const { store } = await open(root, { watch: false });
     chmodSync(root, 0o500);
     try {
       await expect(store.set('drain', true)).rejects.toMatchObject({ code: 'STATE_UNREADABLE' });
@@ -170,15 +170,47 @@ describe('FlagStore', () => {
     }
   });
 
-  it('refresh() re-reads the disk without the watcher', () => {
-    const { store } = open(root, { watch: false });
+  it('refresh() re-reads the disk without the watcher', async () => {
+    const { store } = await open(root, { watch: false });
     writeFileSync(join(root, 'freeze'), '');
     expect(store.get().freeze).toBe(false);
-    expect(store.refresh()).toEqual({ drain: false, freeze: true });
+    expect(await store.refresh()).toEqual({ drain: false, freeze: true });
+  });
+
+  it('the periodic re-read catches a change the watcher missed', async () => {
+    // A debounce longer than the test: only the periodic re-read can bring the file in.
+    const { store } = await open(root, { debounceMs: 600_000, periodMs: 100 });
+    writeFileSync(join(root, 'drain'), '');
+    await eventually(() => store.get().drain, 3000);
+  });
+
+  it('set() replaces a planted symbolic link, never writes through it', async () => {
+    const victim = join(root, 'victim');
+    writeFileSync(victim, 'precious\n');
+    const { store } = await open(root, { watch: false });
+    symlinkSync(victim, join(root, 'drain'));
+    await store.set('drain', true, { who: 'root' });
+    expect(readFileSync(victim, 'utf8')).toBe('precious\n');
+    expect(lstatSync(join(root, 'drain')).isFile()).toBe(true);
+    expect(JSON.parse(readFileSync(join(root, 'drain'), 'utf8'))).toMatchObject({ flag: 'drain', who: 'root' });
+    // meta() does not read through a link either
+    rmSync(join(root, 'drain'));
+    writeFileSync(victim, '{"who":"through-the-link"}');
+    symlinkSync(victim, join(root, 'drain'));
+    expect(await store.meta('drain')).toBeNull();
+  });
+
+  it.skipIf(process.geteuid?.() !== 0)('ignores a flag file owned by another user, and says so', async () => {
+    writeFileSync(join(root, 'drain'), '');
+    chownSync(join(root, 'drain'), 65534, 65534);
+    writeFileSync(join(root, 'freeze'), '');
+    const { store, logger } = await open(root, { watch: false });
+    expect(store.get()).toEqual({ drain: false, freeze: true });
+    expect(logger.lines.some((l) => String(l.msg) === 'the drain flag file is owned by uid 65534, not root: ignored')).toBe(true);
   });
 
   it('a listener that throws is logged and does not stop the others', async () => {
-    const { store, logger } = open(root, { watch: false });
+    const { store, logger } = await open(root, { watch: false });
     const seen: string[] = [];
     store.onChange(() => {
       throw new Error('boom');
@@ -190,7 +222,7 @@ describe('FlagStore', () => {
   });
 
   it('watcher errors are logged, never thrown', async () => {
-    const { store, logger } = open();
+    const { store, logger } = await open();
     await store.ready();
     // Remove the watched directory under the watcher: the store keeps answering.
     rmSync(root, { recursive: true, force: true });
@@ -201,7 +233,7 @@ describe('FlagStore', () => {
   });
 
   it('close() stops the watcher and further notifications', async () => {
-    const { store } = open();
+    const { store } = await open();
     await store.ready();
     const changes: FlagChange[] = [];
     store.onChange((c) => changes.push(c));

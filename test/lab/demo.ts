@@ -8,7 +8,7 @@ import { frrUnavailable, netnsUnavailable, ucarpUnavailable } from '../support/e
 import { startDriver } from './driver.js';
 import { fullNeighbors, internalRoute } from './frr.js';
 import { startLabOvh } from './ovh.js';
-import { PingProbe, firstReplyFrom, longestGap } from './ping.js';
+import { PingProbe, firstReplyFrom, longestGap, sendRate } from './ping.js';
 import { ROUTER_IDS, PREFIX, carpDetectionMs, type RouterId } from './plan.js';
 import { servicesSettled, startService, statusReport, statusText, type LabService } from './services.js';
 import { Timeline } from './timeline.js';
@@ -32,6 +32,7 @@ async function main(): Promise<number> {
     return await demo(run);
   } finally {
     run.lab.teardown();
+    await run.lab.reaped(); // no zombie ucarp or ping left behind when the demo returns
     const left = listNamespaces(PREFIX);
     say(left.length ? `teardown: LEFT BEHIND ${left.join(' ')}` : 'teardown: namespaces, processes and temp dir removed');
   }
@@ -143,7 +144,8 @@ async function measure(run: LabRun, services: Partial<Record<RouterId, LabServic
   const gap = longestGap(ping.replies, start);
   const carp = timeline.first(start, (e) => e.kind === 'carp' && e.router === to && e.text === 'CARP MASTER');
   const detection = carpDetectionMs(run.routers[to].ucarp.advskew);
-  const outage = gap && gap.gapMs > 50 ? `${gap.gapMs} ms without replies (${gap.lost} lost)` : 'no gap in replies';
+  const rate = sendRate(ping.replies);
+  const outage = gap && gap.gapMs > 50 ? `${gap.gapMs} ms without replies (${gap.lost} echo requests sent in the gap went unanswered; ping sent ${rate.toFixed(0)}/s, not the 100/s its -i 0.01 asks for)` : 'no gap in replies';
   return `${name}: outage ${outage}; CARP switch at +${carp ? carp.at - start : '?'} ms (CARP's own detection ${detection.toFixed(0)} ms); first reply through ${to} at +${reply.at - start} ms`;
 }
 

@@ -15,6 +15,8 @@ export class Lab {
   /** The lab's temp dir: configs, scripts, state files, sockets, FRR pathspaces. */
   readonly dir: string;
   private readonly children = new Set<ChildProcess>();
+  /** Children killed by teardown() whose exit Node has not collected yet (zombies until then). */
+  private readonly dying = new Set<Promise<void>>();
   private readonly cleanups: Array<() => void> = [];
   private tornDown = false;
   private readonly onSignal = (signal: NodeJS.Signals) => {
@@ -44,6 +46,18 @@ export class Lab {
     this.cleanups.push(fn);
   }
 
+  /**
+   * Resolves once every child teardown() killed has been reaped (its exit collected), so that no
+   * zombie is left when the caller returns; gives up after timeoutMs.
+   */
+  async reaped(timeoutMs = 5000): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs)));
+    await Promise.race([Promise.all(this.dying), timeout]);
+    clearTimeout(timer);
+    this.dying.clear();
+  }
+
   /** Removes everything; safe to call twice and from an exit handler. */
   teardown(): void {
     if (this.tornDown) return;
@@ -57,6 +71,7 @@ export class Lab {
     }
     for (const child of this.children) {
       if (child.pid !== undefined && child.exitCode === null && child.signalCode === null) {
+        this.dying.add(new Promise<void>((resolve) => child.once('exit', () => resolve())));
         try {
           process.kill(child.pid, 'SIGKILL');
         } catch {

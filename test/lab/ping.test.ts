@@ -1,6 +1,6 @@
 // Pure parts of the lab: ping parsing and gap finding, the advertised skew, the devd line.
 import { describe, expect, it } from 'vitest';
-import { firstReplyFrom, longestGap, parsePingLine, type PingReply } from './ping.js';
+import { firstReplyFrom, longestGap, parsePingLine, sendRate, type PingReply } from './ping.js';
 import { demotedAdvskew, devdLine } from './ucarp.js';
 
 describe('parsePingLine', () => {
@@ -35,6 +35,13 @@ describe('longestGap / firstReplyFrom', () => {
   it('only looks at gaps that end after `since`', () => {
     expect(longestGap(replies, 3025)?.gapMs).toBe(10);
     expect(longestGap([])).toBeNull();
+  });
+
+  it('measures the rate ping really sent at, from sequence numbers (58/s on a busy machine, not 100/s)', () => {
+    const slow = Array.from({ length: 59 }, (_, i) => reply(Math.round((i * 1000) / 58), i + 1, 'ra'));
+    expect(sendRate(slow)).toBeCloseTo(58, 0);
+    expect(sendRate(replies)).toBeCloseTo(100, 0);
+    expect(sendRate([])).toBe(0);
   });
 
   it('finds the first reply through a router after a time', () => {

@@ -45,6 +45,17 @@ export function longestGap(replies: readonly PingReply[], since = 0): Outage | n
   return best;
 }
 
+/**
+ * Echo requests ping actually sent per second (from sequence numbers and reply times): ping's
+ * -i 0.01 is a minimum interval, and on a busy machine it sends ~58/s, not 100/s.
+ */
+export function sendRate(replies: readonly PingReply[]): number {
+  const first = replies[0];
+  const last = replies.at(-1);
+  if (!first || !last || last.at <= first.at) return 0;
+  return ((last.seq - first.seq) * 1000) / (last.at - first.at);
+}
+
 /** The first reply at or after `since` answered by `router`. */
 export function firstReplyFrom(replies: readonly PingReply[], router: RouterId, since: number): PingReply | undefined {
   return replies.find((r) => r.at >= since && r.router === router);

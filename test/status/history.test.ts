@@ -1,8 +1,8 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { buildTimelines, MAX_STEPS_PER_TIMELINE, parseJournal, readTimelines } from '../../src/status/history.js';
+import { buildTimelines, HISTORY_LIMITS, MAX_STEPS_PER_TIMELINE, parseJournal, readTimelines } from '../../src/status/history.js';
 import { Journal, JOURNAL_FILE, type JournalEntry } from '../../src/status/journal.js';
 import { captureLogger } from '../fakes/logger.js';
 
@@ -62,8 +62,8 @@ describe('buildTimelines', () => {
     const entries = [step(1, 'gre:gre0', 'orphan'), ...Array.from({ length: 30 }, (_, i) => transition(i * 1000, i % 2 ? 'MASTER' : 'BACKUP', i % 2 ? 'BACKUP' : 'MASTER'))];
     const timelines = buildTimelines(entries, 3);
     expect(timelines.map((t) => t.at)).toEqual([at(27_000), at(28_000), at(29_000)]);
-    expect(buildTimelines(entries, 0)).toHaveLength(10); // unusable limit → the default
-    expect(buildTimelines(entries, Number.NaN)).toHaveLength(10);
+    expect(buildTimelines(entries, 0)).toHaveLength(HISTORY_LIMITS.default); // unusable limit → the default
+    expect(buildTimelines(entries, Number.NaN)).toHaveLength(HISTORY_LIMITS.default);
     expect(buildTimelines([step(1, 'gre:gre0', 'orphan')], 5)).toEqual([]);
   });
 
@@ -157,5 +157,64 @@ describe('readTimelines on damaged files', () => {
     writeFileSync(path, jsonl(Array.from({ length: 5000 }, (_, i) => transition(i))));
     const timelines = await readTimelines(path, 2);
     expect(timelines.map((t) => t.at)).toEqual([at(4998), at(4999)]);
+  });
+});
+
+// Issue 14 item 8: history reads a bounded tail, whatever the journal's size, and concurrent
+// callers share reads; the journal is never written or read through a planted link.
+describe('history cost', () => {
+  it('reads only the newest budget bytes, across the rotation boundary, starting at a whole line', async () => {
+    const path = join(dir, JOURNAL_FILE);
+    writeFileSync(`${path}.1`, jsonl(Array.from({ length: 2000 }, (_, i) => transition(i))));
+    writeFileSync(path, jsonl(Array.from({ length: 10 }, (_, i) => transition(10_000 + i))));
+    const line = jsonl([transition(10_000)]).length;
+    // 15 lines' worth (plus a few bytes, so the window starts mid-line): the 10 current and 4 whole older ones.
+    const timelines = await readTimelines(path, 1000, line * 15 - 3);
+    expect(timelines.map((t) => t.at)).toEqual([...[1996, 1997, 1998, 1999].map(at), ...Array.from({ length: 10 }, (_, i) => at(10_000 + i))]);
+  });
+
+  it('a 57 MB journal costs history what the tail costs: one bounded read', async () => {
+    const path = join(dir, JOURNAL_FILE);
+    const block = jsonl(Array.from({ length: 1000 }, (_, i) => transition(i)));
+    writeFileSync(path, block.repeat(Math.ceil((57 << 20) / block.length)));
+    const started = performance.now();
+    const timelines = await readTimelines(path, 20);
+    const ms = performance.now() - started;
+    expect(timelines).toHaveLength(20);
+    expect(timelines.at(-1)!.at).toBe(at(999));
+    // A whole read of 57 MB takes seconds here; the tail, tens of ms even on a loaded machine.
+    expect(ms).toBeLessThan(1000);
+  });
+
+  it('concurrent callers share reads: 31 at once cost at most two', async () => {
+    const path = join(dir, JOURNAL_FILE);
+    let reads = 0;
+    const counting: typeof readTimelines = (...args) => {
+      reads++;
+      return readTimelines(...args);
+    };
+    const journal = new Journal({ path, maxBytes: 1 << 20, keep: 1, log: captureLogger().log, read: counting });
+    journal.append(transition(0));
+    const answers = await Promise.all(Array.from({ length: 31 }, (_, i) => journal.history(1 + (i % 3))));
+    expect(answers.every((a) => a.length === 1 && a[0]!.at === at(0))).toBe(true);
+    expect(reads).toBeGreaterThanOrEqual(1);
+    expect(reads).toBeLessThanOrEqual(2);
+    // One arriving after an append sees it: it waits for a read that starts after its call.
+    journal.append(transition(1000, 'MASTER', 'BACKUP'));
+    expect((await journal.history(5)).map((t) => t.at)).toEqual([at(0), at(1000)]);
+  });
+
+  it('never appends through a link planted where the journal should be', async () => {
+    const path = join(dir, JOURNAL_FILE);
+    const victim = join(dir, 'victim');
+    writeFileSync(victim, 'precious\n');
+    symlinkSync(victim, path);
+    const logger = captureLogger();
+    const journal = new Journal({ path, maxBytes: 1 << 20, keep: 1, log: logger.log });
+    journal.append(transition(0));
+    await journal.flush();
+    expect(readFileSync(victim, 'utf8')).toBe('precious\n');
+    expect(journal.writeErrors).toBe(1);
+    await expect(readTimelines(path, 5)).rejects.toMatchObject({ code: 'ELOOP' });
   });
 });

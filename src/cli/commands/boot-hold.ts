@@ -34,7 +34,7 @@ async function bootHold(ctx: CommandContext, hostFor: (config: Config) => Host):
     ctx.io.stdout('boot-hold: the service already ran in this boot; nothing changed (boot-hold is for the start of a boot)\n');
     return EXIT.OK;
   }
-  const flags = new FlagStore({ stateDir: config.state_dir, log: silent, watch: false });
+  const flags = await FlagStore.open({ stateDir: config.state_dir, log: silent, watch: false });
   const drained = flags.get().drain;
   await demotion.set('boot', config.carp.demotion.boot);
   if (drained) await demotion.set('maintenance', config.carp.demotion.maintenance);

@@ -1,4 +1,5 @@
 // `carp-failover history [--json] [--limit N]`: the journal's last failovers, as timelines.
+import { HISTORY_LIMITS } from '../../status/history.js';
 import type { Timeline } from '../../status/model.js';
 import { UsageError } from '../argv.js';
 import { callService, targetFor } from '../client.js';
@@ -6,8 +7,6 @@ import type { CommandSpec } from '../command-spec.js';
 import { EXIT } from '../../exit-codes.js';
 import { formatHistory, formatJson } from '../format.js';
 import { configPathOf } from './context.js';
-
-export const MAX_HISTORY_LIMIT = 1000;
 
 /** Prints the last failovers, each step at its offset from the transition. */
 export const historyCommand: CommandSpec = {
@@ -19,8 +18,8 @@ export const historyCommand: CommandSpec = {
   ],
   async run(ctx) {
     const limit = ctx.options.limit;
-    if (typeof limit !== 'number' || !Number.isInteger(limit) || limit < 1 || limit > MAX_HISTORY_LIMIT) {
-      throw new UsageError(`option --limit: ${JSON.stringify(limit)} must be a whole number from 1 to ${MAX_HISTORY_LIMIT}`, historyCommand, { option: '--limit', value: limit });
+    if (typeof limit !== 'number' || !Number.isInteger(limit) || limit < 1 || limit > HISTORY_LIMITS.max) {
+      throw new UsageError(`option --limit: ${JSON.stringify(limit)} must be a whole number from 1 to ${HISTORY_LIMITS.max}`, historyCommand, { option: '--limit', value: limit });
     }
     const result = await callService(await targetFor(configPathOf(ctx)), 'history', { limit });
     if (ctx.options.json === true) {

@@ -23,8 +23,8 @@ import type { Logger } from 'pino';
 import { CarpFailoverError } from '../../errors.js';
 import type { Host } from '../ports.js';
 import { validateSysctlName, type SysctlName } from '../validate.js';
-import { DEMOTION_REASONS, type CarpSysctls, type DemotionReason } from '../../model.js';
-import { DemotionStore, noContributions, type DemotionIntent, type DemotionRecord } from './demotion-store.js';
+import { DEMOTION_REASONS, MAX_DEMOTION_CONTRIBUTION, type CarpSysctls, type DemotionReason } from '../../model.js';
+import { DemotionStore, isContribution, noContributions, type DemotionIntent, type DemotionRecord, type SetAsideRecord } from './demotion-store.js';
 import type { Demotion, DemotionSnapshot } from './ports.js';
 
 /** Where a kill -9 can land; tests throw from the hook to simulate one. */
@@ -42,14 +42,14 @@ export interface DemotionOptions {
   mode?: 'service' | 'boot-hold';
 }
 
-const MAX_CONTRIBUTION = 1000;
-
 /** The FreeBSD Demotion; recovery runs once, before the first read or change. */
 export class FreeBsdDemotion implements Demotion {
   private readonly store: DemotionStore;
   private record: DemotionRecord | null = null;
   private ready: Promise<void> | null = null;
   private sameBoot = false;
+  /** A record found untrustworthy at start and moved aside: status says so until a restart. */
+  private setAside: SetAsideRecord | null = null;
   private queue: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly options: DemotionOptions) {
@@ -59,8 +59,8 @@ export class FreeBsdDemotion implements Demotion {
   /** Makes our contribution for reason equal to value; a no-op when it already is. */
   set(reason: DemotionReason, value: number): Promise<void> {
     if (!DEMOTION_REASONS.includes(reason)) throw new CarpFailoverError('INTERNAL', `unknown demotion reason ${JSON.stringify(reason)}`);
-    if (!Number.isInteger(value) || value < 0 || value > MAX_CONTRIBUTION) {
-      throw new CarpFailoverError('INTERNAL', `demotion for ${reason} must be an integer 0..${MAX_CONTRIBUTION}, got ${JSON.stringify(value)}`);
+    if (!isContribution(value)) {
+      throw new CarpFailoverError('INTERNAL', `demotion for ${reason} must be an integer 0..${MAX_DEMOTION_CONTRIBUTION}, got ${JSON.stringify(value)}`);
     }
     return this.serialized(async () => {
       await this.recover();
@@ -93,7 +93,13 @@ export class FreeBsdDemotion implements Demotion {
     const [total, preempt, allow] = await Promise.all(
       (['net.inet.carp.demotion', 'net.inet.carp.preempt', 'net.inet.carp.allow'] as const).map((name) => this.readInt(name).catch(() => null)),
     );
-    return { total: total ?? null, ours: { ...this.record!.ours }, preempt: preempt == null ? null : preempt !== 0, allow: allow == null ? null : allow !== 0 };
+    return {
+      total: total ?? null,
+      ours: { ...this.record!.ours },
+      preempt: preempt == null ? null : preempt !== 0,
+      allow: allow == null ? null : allow !== 0,
+      ...(this.setAside ? { recordSetAside: { ...this.setAside } } : {}),
+    };
   }
 
   /**
@@ -129,8 +135,12 @@ export class FreeBsdDemotion implements Demotion {
 
   private async doRecover(): Promise<void> {
     const bootId = await this.bootId();
-    const loaded = await this.store.load();
+    const { record: loaded, setAside } = await this.store.load();
     const early = this.options.mode === 'boot-hold';
+    if (setAside) {
+      this.setAside = setAside;
+      this.options.log?.error({ setAside }, `${setAside.reason}: kept aside as ${setAside.path}; starting as after a reboot (boot demotion held); what an earlier run added to net.inet.carp.demotion, if anything, stays until you remove it by hand`);
+    }
     if (loaded === null || loaded.bootId !== bootId) {
       this.sameBoot = false;
       if (loaded !== null) this.options.log?.info({ previousBoot: loaded.bootId, bootId, ours: loaded.ours }, 'new boot: the kernel demotion counter was reset, forgetting our old contributions');

@@ -21,6 +21,8 @@ export interface DemotionSnapshot {
   ours: Record<DemotionReason, number>;
   preempt: boolean | null;
   allow: boolean | null;
+  /** Our record was found untrustworthy at start and moved aside (see demotion-store.ts). */
+  recordSetAside?: { path: string; reason: string; at: string };
 }
 
 /**

@@ -27,7 +27,7 @@ export async function checkOspfHost(config: Config, host: Host): Promise<HostChe
   let interfaces: Record<string, OspfInterfaceState>;
   try {
     interfaces = await observeInterfaces(vtysh, flavour, null);
-    const names = Object.values(interfaces).filter((i) => i.enabled).map((i) => i.name);
+    const names = Object.values(interfaces).filter((i) => i.enabled && !i.placeholder).map((i) => i.name);
     checks.push(ok('ospfd runs', `ospfd answers; OSPF interfaces: ${names.length ? names.join(', ') : 'none'}`));
   } catch (error) {
     checks.push(fail('ospfd runs', summarizeError(error).message));
@@ -42,6 +42,7 @@ export async function checkOspfHost(config: Config, host: Host): Promise<HostChe
 function interfaceCheck(ifname: string, state: OspfInterfaceState | undefined): HostCheck {
   const name = `OSPF on ${ifname}`;
   if (state === undefined) return fail(name, `ospfd does not know ${ifname}: no network … area statement or ip ospf area covers it`);
+  if (state.placeholder) return fail(name, `ospfd knows ${ifname} only as a configuration placeholder (ifIndex 0): no such interface exists; create it or remove "interface ${ifname}" from ospfd's config`);
   if (!state.enabled) return fail(name, `${ifname} exists but OSPF is not enabled on it: add it to an area in ospfd's config`);
   if (!state.running) return { name, ok: true, level: 'warning', message: `${ifname} is down now: ospfd shows whether OSPF covers it, and takes its cost, once it is up` };
   return ok(name, `area ${state.area ?? '?'}, ${state.networkType ?? '?'}, cost ${state.cost}, state ${state.state ?? '?'}${state.passive ? ', passive' : ''}`);

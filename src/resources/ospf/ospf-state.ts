@@ -11,6 +11,8 @@ export interface OspfInterfaceState {
    * tell until the interface is up again.
    */
   enabled: boolean;
+  /** Only configured in ospfd (ifIndex 0): no such interface in zebra, nothing to read or set. */
+  placeholder?: true;
   /** False when OSPF is enabled but the interface is down (no cost or state is shown then). */
   running: boolean;
   /** The interface's output cost; null when ospfd does not show one (disabled or down). */

@@ -1,14 +1,18 @@
 // FRR's `show ip ospf interface [IFNAME] json` and `show ip ospf neighbor json`, across the
 // shapes FRR has printed (ospfd/ospf_vty.c):
 //  - FRR ≤ 3.0: flat maps, {"eth0": {…}} and {"10.0.0.2": {…}} at the top level;
-//  - FRR 4.0+: {"interfaces": {"eth0": {…}}} and {"neighbors": {"10.0.0.2": [{…}, …]}} (a
+//  - FRR 4.0: {"interfaces": [{"eth0": {…}}, {"eth1": {…}}]}, a list of one-key objects;
+//  - FRR 5.0+: {"interfaces": {"eth0": {…}}} and {"neighbors": {"10.0.0.2": [{…}, …]}} (a
 //    neighbour seen on several interfaces is an array since 7.2, commit cb0b2ac6a5);
 //  - neighbour state: "state": "Full/DR" up to 8.x; 8.x adds "nbrState", "converged": "Full" and
 //    "role": "DR"; 9.0 drops "state" and "address" (commit f5419bf927);
 //  - FRR 9.1–10.1 repeat each interface's fields under "interfaceIp": {"<addr>": {…}} (10.2
 //    drops it again): the flat fields are read first, interfaceIp is the fallback.
 // An interface asked by name that zebra does not know answers {"noSuchIface": true}; one that
-// zebra knows but OSPF does not cover answers "ospfEnabled": false.
+// zebra knows but OSPF does not cover answers "ospfEnabled": false. One that exists only in
+// ospfd's configuration (`interface gre9` + `ip ospf cost 5`, which FRR accepts with exit 0 for
+// an interface the kernel does not have) answers "ifIndex": 0 with "ospfEnabled": false: a
+// placeholder, never an interface whose cost can be read or set.
 import { CarpFailoverError } from '../../errors.js';
 import { splitNeighborState, stripLocalAddress, type OspfInterfaceState, type OspfNeighbor } from './ospf-state.js';
 
@@ -18,7 +22,7 @@ type Json = Record<string, unknown>;
 export function parseFrrInterfaces(text: string): Record<string, OspfInterfaceState> {
   const root = parseObject(text, 'show ip ospf interface json');
   if (root.noSuchIface === true) return {};
-  const map = isObject(root.interfaces) ? root.interfaces : flatEntries(root, looksLikeInterface);
+  const map = Array.isArray(root.interfaces) ? Object.assign({}, ...root.interfaces.filter(isObject)) : isObject(root.interfaces) ? root.interfaces : flatEntries(root, looksLikeInterface);
   const result: Record<string, OspfInterfaceState> = {};
   for (const [name, value] of Object.entries(map)) {
     if (isObject(value)) result[name] = toInterface(name, value);
@@ -53,6 +57,7 @@ function toInterface(name: string, raw: Json): OspfInterfaceState {
   const enabled = raw.ospfEnabled !== false || !up;
   return {
     name,
+    ...(raw.ifIndex === 0 && raw.ospfEnabled === false ? { placeholder: true as const } : {}),
     enabled,
     running: up && enabled && raw.ospfRunning !== false && cost !== null,
     cost,

@@ -123,9 +123,9 @@ export class OspfResource implements Resource<OspfDesired, OspfActual, OspfStep>
     const flavour = await this.vtysh.flavour(signal);
     const interfaces = await observeInterfaces(this.vtysh, flavour, this.ifname, signal);
     const state = interfaces[this.ifname];
-    if (state === undefined || !state.enabled) {
+    if (state === undefined || !state.enabled || state.placeholder) {
       const all = await observeInterfaces(this.vtysh, flavour, null, signal); // only to name the known ones
-      throw new OspfInterfaceUnknownError(this.ifname, knownNames(all), state === undefined ? 'does not know the interface' : 'does not run OSPF on');
+      throw new OspfInterfaceUnknownError(this.ifname, knownNames(all), unknownWhy(state));
     }
     let neighbors: NeighborCount | null = null;
     if (this.config.require_neighbors > 0) {
@@ -155,6 +155,12 @@ function toActual(state: OspfInterfaceState, flavour: VtyshFlavour, neighbors: N
   };
 }
 
+function unknownWhy(state: OspfInterfaceState | undefined): string {
+  if (state === undefined) return 'does not know the interface';
+  if (state.placeholder) return 'knows only a configuration placeholder (ifIndex 0, no such interface in zebra) for';
+  return 'does not run OSPF on';
+}
+
 function knownNames(interfaces: Record<string, OspfInterfaceState>): string[] {
-  return Object.values(interfaces).filter((i) => i.enabled).map((i) => i.name);
+  return Object.values(interfaces).filter((i) => i.enabled && !i.placeholder).map((i) => i.name);
 }

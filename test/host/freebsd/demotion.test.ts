@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { lstatSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -159,15 +159,61 @@ describe('FreeBsdDemotion', () => {
     expect(JSON.parse(readFileSync(join(stateDir, 'demotion.json'), 'utf8'))).not.toHaveProperty('heldEarly');
   });
 
-  it('refuses a record whose heldEarly is anything but true', async () => {
+  // Issue 14 item 5: a record this service could not have written is kept aside for the operator
+  // and the start is treated as after a reboot: the boot hold applies, and no delta derived from
+  // the bad values (999999 → a write of -999759) ever reaches the kernel.
+  const sameBootRecord = (kernel: FakeKernel, fields: Record<string, unknown>) =>
+    JSON.stringify({ version: 1, bootId: `${kernel.bootSec}.42`, ours: { boot: 0, maintenance: 0, readiness: 0 }, pending: null, ...fields });
+  it.each([
+    ['garbage', () => 'not json at all \u0000', /is not a demotion record this service could have written/],
+    ['empty', () => '', /is empty/],
+    ['truncated', (k: FakeKernel) => sameBootRecord(k, {}).slice(0, 30), /is not a demotion record/],
+    ['negative', (k: FakeKernel) => sameBootRecord(k, { ours: { boot: -240 } }), /is not a demotion record/],
+    ['boot: 999999', (k: FakeKernel) => sameBootRecord(k, { ours: { boot: 999999 } }), /is not a demotion record/],
+    ['a pending intent out of bounds', (k: FakeKernel) => sameBootRecord(k, { pending: { reason: 'boot', from: 0, to: 5000, delta: 5000, kernelBefore: 0 } }), /is not a demotion record/],
+    ['a pending intent from a value we do not hold', (k: FakeKernel) => sameBootRecord(k, { pending: { reason: 'boot', from: 200, to: 0, delta: -200, kernelBefore: 200 } }), /is not a demotion record/],
+    ['heldEarly other than true', (k: FakeKernel) => sameBootRecord(k, { heldEarly: 'yes' }), /is not a demotion record/],
+  ])('a %s record is kept aside, the boot hold applies as after a reboot, status says so', async (_name, text, reason) => {
     const kernel = new FakeKernel();
-    writeFileSync(join(stateDir, 'demotion.json'), JSON.stringify({ version: 1, bootId: `${kernel.bootSec}.42`, ours: { boot: 0 }, pending: null, heldEarly: 'yes' }));
-    await expect(demotion(kernel).instance.set('boot', 1)).rejects.toMatchObject({ code: 'STATE_UNREADABLE' });
+    const bad = text(kernel);
+    writeFileSync(join(stateDir, 'demotion.json'), bad);
+    const { instance } = demotion(kernel);
+    expect(await instance.restartedInSameBoot()).toBe(false);
+    const aside = readdirSync(stateDir).filter((n) => n.startsWith('demotion.json.bad-'));
+    expect(aside).toHaveLength(1);
+    expect(readFileSync(join(stateDir, aside[0]!), 'utf8')).toBe(bad);
+    const snapshot = await instance.snapshot();
+    expect(snapshot.ours).toEqual({ boot: 0, maintenance: 0, readiness: 0 });
+    expect(snapshot.recordSetAside).toMatchObject({ path: join(stateDir, aside[0]!), reason: expect.stringMatching(reason) });
+    await instance.set('boot', 240);
+    await instance.set('boot', 0);
+    expect(kernel.writes).toEqual([240, -240]);
+    // The fresh record is a good one: the next start reads it without complaint.
+    const next = demotion(kernel).instance;
+    expect(await next.restartedInSameBoot()).toBe(true);
+    expect((await next.snapshot()).recordSetAside).toBeUndefined();
   });
 
-  it('refuses a corrupt record instead of guessing', async () => {
-    writeFileSync(join(stateDir, 'demotion.json'), '{"version":1,"bootId":');
-    await expect(demotion(new FakeKernel()).instance.set('boot', 1)).rejects.toMatchObject({ code: 'STATE_UNREADABLE' });
+  it('a record replaced by a symbolic link is never followed: the link is kept aside, its target untouched', async () => {
+    const kernel = new FakeKernel();
+    const target = join(stateDir, 'elsewhere');
+    writeFileSync(target, 'not yours\n');
+    symlinkSync(target, join(stateDir, 'demotion.json'));
+    const { instance } = demotion(kernel);
+    await instance.set('boot', 240);
+    expect(readFileSync(target, 'utf8')).toBe('not yours\n');
+    expect(lstatSync(join(stateDir, 'demotion.json')).isFile()).toBe(true);
+    expect((await instance.snapshot()).recordSetAside?.reason).toMatch(/is a symbolic link/);
+  });
+
+  it('a planted demotion.json.tmp link is not written through', async () => {
+    const kernel = new FakeKernel();
+    const victim = join(stateDir, 'victim');
+    writeFileSync(victim, 'precious\n');
+    symlinkSync(victim, join(stateDir, 'demotion.json.tmp'));
+    await demotion(kernel).instance.set('boot', 240);
+    expect(readFileSync(victim, 'utf8')).toBe('precious\n');
+    expect(JSON.parse(readFileSync(join(stateDir, 'demotion.json'), 'utf8')).ours.boot).toBe(240);
   });
 
   it('a failed sysctl write is settled from the kernel and reported', async () => {

@@ -170,6 +170,16 @@ describe.skipIf(skip !== null)('OSPF resource against real FRR', () => {
     expect(r1.vtysh('show running-config')).not.toContain('gre9');
   });
 
+  it('an interface known to ospfd only as a placeholder (interface gre8 + ip ospf cost 5) is an error naming it, never in sync', async () => {
+    r1.vtysh('configure terminal', 'interface gre8', 'ip ospf cost 5'); // FRR accepts this with exit 0
+    if (process.env.CFL_CAPTURE) process.stdout.write(`${r1.vtysh('show ip ospf interface gre8 json')}\n`);
+    const config = ospfConfig({ vtysh: VTYSH, vty_socket: r1.vtySocket, interfaces: [{ interface: 'gre8', cost: COST }] });
+    const [ghost] = createOspfResources(config, host);
+    const error = await ghost!.observe(ctx).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(OspfInterfaceUnknownError);
+    expect((error as Error).message).toMatch(/^ospfd knows only a configuration placeholder \(ifIndex 0, no such interface in zebra\) for gre8; OSPF interfaces it knows: lo, r1e0\./);
+  });
+
   it('driven by the real engine: MASTER costs, a restart healed by the periodic run alone, the readiness hold and demotion in status', async () => {
     const config = ospfConfig(ospfSection(), { state_dir: tmp, settle: { local_ms: 0, provider_ms: 0 }, reconcile: { period_s: 1 } });
     const carp = new FakeCarp().setAll('MASTER');

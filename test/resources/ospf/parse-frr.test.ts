@@ -33,6 +33,19 @@ describe('parseFrrInterfaces', () => {
     expect(parseFrrInterfaces(JSON.stringify(json))['r1-eth0']).toMatchObject({ cost: 10, networkType: 'POINTOMULTIPOINT', state: 'Point-To-Point', adjacentCount: 3 });
   });
 
+  it('reads FRR 4.0 {"interfaces": [{"<name>": {…}}]} like the object form of 5.0+', () => {
+    const interfaces = parseFrrInterfaces(fixture('frr-4.0-interface.json.txt'));
+    expect(interfaces).toEqual(parseFrrInterfaces(fixture('frr-8.4-interface.json.txt')));
+    expect(Object.keys(interfaces)).toEqual(['lo', 'r1e0']);
+    expect(interfaces.r1e0).toMatchObject({ cost: 10, running: true, enabled: true });
+  });
+
+  it('marks an interface ospfd knows only from its configuration (ifIndex 0, not enabled) as a placeholder', () => {
+    const interfaces = parseFrrInterfaces(fixture('frr-8.4-interface-placeholder.json.txt'));
+    expect(interfaces.gre8).toMatchObject({ name: 'gre8', placeholder: true, running: false, cost: null });
+    expect(parseFrrInterfaces(fixture('frr-8.4-interface.json.txt')).r1e0!.placeholder).toBeUndefined();
+  });
+
   it('answers nothing for {"noSuchIface": true}', () => {
     expect(parseFrrInterfaces(fixture('frr-8.4-interface-nosuch.json.txt'))).toEqual({});
   });
