@@ -2,6 +2,7 @@
 // docs/configuration.md documents each key; keep both in step. Unknown keys are rejected
 // everywhere (z.strictObject) so a typo is an error, not a silently ignored option.
 import { z } from 'zod';
+import { parseLoopbackListen } from './listen.js';
 
 /** FreeBSD interface names: IFNAMSIZ is 16 including the NUL; letters, digits, '.', '_' , '-'. */
 export const INTERFACE_NAME = /^[a-zA-Z][a-zA-Z0-9_.-]{0,14}$/;
@@ -186,7 +187,11 @@ const metrics = z
     /** host:port of the Prometheus listener; loopback only; null disables it. */
     listen: z
       .string()
-      .regex(/^(127\.\d+\.\d+\.\d+|\[::1\]|localhost):\d{1,5}$/, 'must be a loopback host:port such as 127.0.0.1:9807')
+      .superRefine((listen, ctx) => {
+        // The listener's own parser: check-config refuses exactly what the daemon could not bind.
+        const parsed = parseLoopbackListen(listen);
+        if ('problem' in parsed) ctx.addIssue({ code: 'custom', message: parsed.problem });
+      })
       .nullable()
       .default(null),
   })
