@@ -6,6 +6,7 @@
 import type { Logger } from 'pino';
 import { loadConfig } from './config/load.js';
 import type { Config } from './config/schema.js';
+import { takeEarlySignals } from './early-signals.js';
 import { summarizeError } from './errors.js';
 import { EXIT } from './exit-codes.js';
 import { createCronTicker } from './engine/ticker.js';
@@ -54,6 +55,7 @@ class Daemon {
   constructor(private readonly options: DaemonOptions) {
     // Before anything can fail: a signal during start-up must never kill the process by default.
     for (const signal of SIGNALS) process.on(signal, this.onSignal);
+    for (const signal of takeEarlySignals()) this.handleSignal(signal);
   }
 
   async run(): Promise<number> {

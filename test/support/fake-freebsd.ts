@@ -71,7 +71,8 @@ for (const arg of args) {
   if (value !== undefined) {
     const old = state[key];
     if (key === 'demotion') state.writes = [...(state.writes || []), Number(value)];
-    state[key] = key === 'demotion' ? Math.max(0, Math.min(2147483647, old + Number(value))) : Number(value);
+    // ip_carp.c carp_demote_adj(): atomic_add_int, no clamp (only the advertised skew is clamped).
+    state[key] = key === 'demotion' ? (old + Number(value)) | 0 : Number(value);
     fs.writeFileSync(file + '.tmp', JSON.stringify(state));
     fs.renameSync(file + '.tmp', file);
     process.stdout.write(name + ': ' + old + ' -> ' + state[key] + '\n');
