@@ -161,7 +161,7 @@ describe('FreeBsdDemotion', () => {
 
   it('refuses a record whose heldEarly is anything but true', async () => {
     const kernel = new FakeKernel();
-    writeFileSync(join(stateDir, 'demotion.json'), JSON.stringify({ version: 1, bootId: `${kernel.bootSec}.42`, ours: { boot: 0 }, pending: null, heldEarly: 'yes' }));
+    writeFileSync(join(stateDir, 'demotion.json'), JSON.stringify({ version: 1, bootId: `${kernel.bootSec}.42000`, ours: { boot: 0 }, pending: null, heldEarly: 'yes' }));
     await expect(demotion(kernel).instance.set('boot', 1)).rejects.toMatchObject({ code: 'STATE_UNREADABLE' });
   });
 
