@@ -47,6 +47,8 @@ class Daemon {
   private metrics: MetricsListener | null = null;
   private stopSignal: NodeJS.Signals | null = null;
   private stopping: Promise<number> | null = null;
+  /** True once start-up is complete: only then is a SIGHUP applied at once. */
+  private up = false;
   private reloadWanted = false;
   private readonly reloads = new ReloadQueue(() => (this.running ? reloadOnce(this.running) : Promise.resolve()));
   private wakeStop: () => void = () => undefined;
@@ -78,6 +80,7 @@ class Daemon {
     }
     if (this.stopSignal === null) {
       log.info({ node: config.node, pid: process.pid, config: this.options.configPath, vhids: config.carp.vhids, resources: this.running!.built.map((b) => b.resource.id) }, 'carp-failover running');
+      this.up = true;
       if (this.reloadWanted) this.reloads.request(); // a SIGHUP that came during start-up
       await new Promise<void>((resolve) => (this.wakeStop = resolve));
     }
@@ -109,7 +112,7 @@ class Daemon {
   private handleSignal(signal: NodeJS.Signals): void {
     if (signal === 'SIGHUP') {
       if (this.stopSignal) return;
-      if (this.running && !this.stopping && this.service?.started) this.reloads.request();
+      if (this.up) this.reloads.request();
       else this.reloadWanted = true;
       return;
     }
