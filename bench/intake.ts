@@ -1,5 +1,5 @@
-// Intake benchmark, over the real intake socket and the real Engine (fake CARP kernel and a fake
-// GRE resource that records when it is asked to converge):
+// Intake benchmark, over the real intake socket and the service as the daemon builds it
+// (createService; fake CARP kernel and a fake GRE resource that records when it is asked to converge):
 //   - latency from writing a devd line to the first converge call, p50 and p99 over sequential
 //     samples, for our path (the line on an open connection) and for the baseline a devd action
 //     script gives (one process per event: `nc -N -U <sock>` with the line on stdin), the two
@@ -16,12 +16,13 @@ import { fileURLToPath } from 'node:url';
 import pino from 'pino';
 import { configSchema } from '../src/config/schema.js';
 import { startIntakeSocket } from '../src/events/intake-socket.js';
-import { Engine } from '../src/engine/engine.js';
+import type { DevdEvent } from '../src/control/service-api.js';
+import type { Engine } from '../src/engine/engine.js';
 import { systemClock } from '../src/host/ports.js';
 import { steps, type GreStatus, type Plan, type Resource } from '../src/resources/resource.js';
-import { Journal } from '../src/status/journal.js';
+import { createService } from '../src/service/create.js';
 import { FakeCarp, FakeDemotion } from '../test/fakes/carp.js';
-import { FakeServiceApi } from '../test/fakes/service-api.js';
+import { FakeFlags } from '../test/fakes/flags.js';
 import type { BenchResult } from './types.js';
 
 const LATENCY_SAMPLES = 1000;
@@ -78,22 +79,19 @@ export async function runIntakeBench(): Promise<BenchResult> {
     state_dir: dir,
   });
   const resource = new TimedResource();
-  const journal = Journal.fromConfig(config, log);
-  const engine = new Engine({
-    config,
+  const service = createService(config, {
     clock: systemClock,
     log,
     carp: new FakeCarp().setAll('MASTER'),
     demotion: new FakeDemotion(),
     resources: [resource],
-    journal,
-    flags: () => ({ drain: false, freeze: false }),
+    flags: new FakeFlags(),
     ticker: { every: () => () => undefined },
   });
-  // The daemon's ServiceApi does the same with an event: count it, ask the engine for a run.
-  const api = new FakeServiceApi();
-  api.onEventHook = () => engine.requestReconcile('devd');
-  await engine.start();
+  const { engine } = service;
+  // The daemon's own ServiceApi, with a count of the events it was handed.
+  const api = { ...service.api, events: 0, onEvent: (event: DevdEvent) => (api.events++, service.api.onEvent(event)) };
+  await service.start();
   const intake = await startIntakeSocket({
     path: join(dir, 'intake.sock'),
     mode: 0o600,
@@ -123,8 +121,7 @@ export async function runIntakeBench(): Promise<BenchResult> {
     };
   } finally {
     await intake.close();
-    await engine.stop();
-    await journal.flush();
+    await service.stop();
     await rm(dir, { recursive: true, force: true });
   }
 }
@@ -180,14 +177,14 @@ async function spawnPerEvent(path: string, resource: TimedResource): Promise<{ l
 }
 
 /** BURST_EVENTS lines over BURST_CONNECTIONS connections at once; counts converge rounds. */
-async function measureBurst(path: string, resource: TimedResource, api: FakeServiceApi, engine: Engine): Promise<{ ratio: number; eventsPerS: number }> {
+async function measureBurst(path: string, resource: TimedResource, api: { events: number }, engine: Engine): Promise<{ ratio: number; eventsPerS: number }> {
   const sockets = await Promise.all(Array.from({ length: BURST_CONNECTIONS }, () => open(path)));
-  const eventsBefore = api.events.length;
+  const eventsBefore = api.events;
   const roundsBefore = resource.converges;
   const perConnection = LINE.repeat(BURST_EVENTS / BURST_CONNECTIONS);
   const t0 = performance.now();
   for (const socket of sockets) socket.end(perConnection);
-  while (api.events.length - eventsBefore < BURST_EVENTS) await new Promise((r) => setImmediate(r));
+  while (api.events - eventsBefore < BURST_EVENTS) await new Promise((r) => setImmediate(r));
   const delivered = performance.now();
   await engine.reconcileNow(); // waits for the run in flight; this extra run is not counted below
   const rounds = resource.converges - roundsBefore - 1;

@@ -90,7 +90,7 @@ async function bundle(outfile: string): Promise<Metafile> {
     bundle: true,
     platform: 'node',
     format: 'esm',
-    target: 'node20.19',
+    target: 'node20.18',
     metafile: true,
     legalComments: 'none',
     logLevel: 'warning',

@@ -38,7 +38,7 @@ export interface CarpSysctls {
   allow: boolean;
 }
 
-/** Operator switches, persisted in the state directory (see src/engine/flags.ts). */
+/** Operator switches, persisted as flag files in the state directory (see src/flags/). */
 export interface OperatorFlags {
   /** Blue/green drain: maintenance demotion held, the node hands MASTER to its peer. */
   drain: boolean;

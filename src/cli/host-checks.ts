@@ -1,6 +1,6 @@
 // `check-config --host`: gathers the host checks each module exports and runs them against a
 // real Host allowed only the config's commands. A check that throws becomes an error finding.
-import { createHost } from '../host/run.js';
+import { hostForConfig } from '../host/run.js';
 import type { HostCheck } from '../host/host-check.js';
 import type { Host } from '../host/ports.js';
 import type { Config } from '../config/schema.js';
@@ -11,13 +11,8 @@ export interface HostChecker {
   check(config: Config, host: Host): Promise<HostCheck[]>;
 }
 
-/** The Host check-config uses: the same allow-list and timeout as the daemon. */
-export function hostForChecks(config: Config): Host {
-  return createHost({
-    allowed: [config.commands.ifconfig, config.commands.sysctl, config.ospf.vtysh],
-    defaultTimeoutMs: config.commands.timeout_ms,
-  });
-}
+/** The Host check-config uses: the daemon's own (src/host/run.ts hostForConfig). */
+export const hostForChecks: (config: Config) => Host = hostForConfig;
 
 /** Runs every checker; one failing checker does not hide the others' findings. */
 export async function runHostChecks(config: Config, host: Host, checkers: readonly HostChecker[]): Promise<HostCheck[]> {

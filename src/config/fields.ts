@@ -12,7 +12,7 @@ import { z } from 'zod';
 export const INTERFACE_NAME_PATTERN = '[a-zA-Z][a-zA-Z0-9_.-]{0,14}';
 
 /** INTERFACE_NAME_PATTERN, anchored. */
-export const INTERFACE_NAME = new RegExp(`^${INTERFACE_NAME_PATTERN}$`);
+export const INTERFACE_NAME = new RegExp('^' + INTERFACE_NAME_PATTERN + '$');
 
 /** The one IPv4 address form we accept: four decimal octets 0-255, no leading zeros. */
 export function isDottedQuad(text: string): boolean {
@@ -51,17 +51,6 @@ export const ovhBaseUrl = z.string().refine(
     return url.protocol === 'https:' || (url.protocol === 'http:' && isLoopbackHost(url.hostname));
   },
   { message: 'must be an https:// URL (http:// only to 127.x.x.x, [::1] or localhost: credentials never travel in clear)' },
-);
-
-/** host:port of a loopback listener. */
-export const loopbackListen = z.string().refine(
-  (value) => {
-    const match = /^(.+):(\d{1,5})$/.exec(value);
-    if (!match) return false;
-    const port = Number(match[2]);
-    return isLoopbackHost(match[1]!) && port >= 1 && port <= 65535;
-  },
-  { message: 'must be a loopback host:port such as 127.0.0.1:9807 (127.x.x.x with numbers 0-255, [::1] or localhost; port 1-65535)' },
 );
 
 /** A Unix group for the status socket: a name, or a numeric gid for groups only a directory service knows. */

@@ -2,7 +2,8 @@
 // docs/configuration.md documents each key; keep both in step. Unknown keys are rejected
 // everywhere (z.strictObject) so a typo is an error, not a silently ignored option.
 import { z } from 'zod';
-import { groupName, INTERFACE_NAME, ipv4Block, loopbackListen, ovhBaseUrl, ovhServiceName, socketMode, stateDirectory } from './fields.js';
+import { groupName, INTERFACE_NAME, ipv4Block, ovhBaseUrl, ovhServiceName, socketMode, stateDirectory } from './fields.js';
+import { parseLoopbackListen } from './listen.js';
 
 export { INTERFACE_NAME } from './fields.js';
 
@@ -196,7 +197,17 @@ const ovh = z
 const metrics = z
   .strictObject({
     /** host:port of the Prometheus listener; loopback only; null disables it. */
-    listen: loopbackListen.nullable().default(null),
+    listen: z
+      .string()
+      .superRefine((listen, ctx) => {
+        // The listener's own parser: check-config refuses exactly what the daemon could not bind.
+        // Port 0 (any free port) is for tests that start the listener directly, never a config.
+        const parsed = parseLoopbackListen(listen);
+        const problem = 'problem' in parsed ? parsed.problem : parsed.port === 0 ? 'the port must be 1-65535' : null;
+        if (problem) ctx.addIssue({ code: 'custom', message: `must be a loopback host:port such as 127.0.0.1:9807 (127.x.x.x with numbers 0-255, [::1] or localhost; port 1-65535): ${problem}` });
+      })
+      .nullable()
+      .default(null),
   })
   .prefault({});
 

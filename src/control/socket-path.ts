@@ -9,7 +9,7 @@
 // fails with EEXIST when the path exists, so of two instances starting together exactly one wins
 // (rename would silently steal the path); the temp name is then removed.
 import { createConnection, type Server } from 'node:net';
-import { chmod, chown, link, lstat, mkdir, mkdtemp, rm, stat, unlink } from 'node:fs/promises';
+import { chmod, chown, link, lstat, mkdir, mkdtemp, rename, rm, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { CarpFailoverError } from '../errors.js';
 
@@ -59,12 +59,13 @@ export async function ensureSocketDir(dir: string): Promise<void> {
 export async function listenAt(server: Server, path: string, mode: number, gid: number | null): Promise<number> {
   const dir = dirname(path);
   await ensureSocketDir(dir);
+  const probedIno = await lstat(path).then((info) => info.ino, () => null);
   const state = await probeSocket(path);
   if (state === 'live') throw inUse(path);
-  if (state === 'stale') await unlink(path).catch((error: unknown) => (errnoOf(error) === 'ENOENT' ? undefined : Promise.reject(error)));
 
   const privateDir = await mkdtemp(join(dir, `.${basename(path).slice(0, 8)}-`));
   try {
+    if (state === 'stale') await setStaleAside(path, probedIno, join(privateDir, 'stale'));
     const temp = join(privateDir, 's');
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -85,6 +86,23 @@ export async function listenAt(server: Server, path: string, mode: number, gid: 
   } finally {
     await rm(privateDir, { recursive: true, force: true });
   }
+}
+
+/**
+ * Moves a stale socket file out of the way. rename(2) is atomic, so of two instances that both
+ * found it stale, the second moves the first one's live socket instead: it sees a different
+ * inode, links that socket back and gives up, rather than unlinking a live instance's path.
+ */
+async function setStaleAside(path: string, staleIno: number | null, aside: string): Promise<void> {
+  try {
+    await rename(path, aside);
+  } catch (error) {
+    if (errnoOf(error) === 'ENOENT') return;
+    throw error;
+  }
+  if ((await lstat(aside)).ino === staleIno) return;
+  await link(aside, path).catch(() => undefined);
+  throw inUse(path);
 }
 
 /** Removes the socket file if it is still the one we linked (a successor may own the path now). */

@@ -9,7 +9,7 @@ import type { EngineMemory } from './reconcile-run.js';
 import { freshState, resourceStatus } from './resource-state.js';
 
 /** What Engine.status() answers. */
-export type EngineStatus = Omit<StatusReport, 'config' | 'pid' | 'drain' | 'version'>;
+export type EngineStatus = Omit<StatusReport, 'config' | 'pid' | 'drain' | 'version' | 'metrics'>;
 
 /** Counters that always appear in status, even at zero (metrics want stable series). */
 export const ENGINE_COUNTERS = [
@@ -24,6 +24,7 @@ export const ENGINE_COUNTERS = [
   'carpErrors',
   'demotionErrors',
   'journalErrors',
+  'metricsListenFailures',
 ] as const;
 
 /** The hold shown while the boot hold-down lasts, so status names every reason we are demoted. */

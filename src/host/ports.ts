@@ -1,4 +1,4 @@
-// The side-effect ports. Only src/main.ts builds the real ones; the engine and the resources
+// The side-effect ports. Only src/daemon.ts builds the real ones; the engine and the resources
 // receive them, so tests swap in fakes (test/fakes/) and drive time by hand.
 
 /** Time, injected so that settle times, backoff and periodic work are testable. */

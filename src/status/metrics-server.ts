@@ -4,8 +4,8 @@
 // a slow or idle client cannot pin a socket; close() drops every connection.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { isIP } from 'node:net';
 import type { Logger } from 'pino';
+import { parseLoopbackListen as parseListen, type LoopbackListen } from '../config/listen.js';
 import { CarpFailoverError } from '../errors.js';
 import type { StatusReport } from './model.js';
 import { METRICS_CONTENT_TYPE, renderMetrics } from './metrics.js';
@@ -26,35 +26,11 @@ export interface MetricsServer {
   close(): Promise<void>;
 }
 
-/** Parses and checks a listen address; throws CONFIG_INVALID unless it is loopback. */
-export function parseLoopbackListen(listen: string): { host: string; port: number } {
-  const match = /^(?:\[([^\]]+)\]|([^:[\]]+)):(\d{1,5})$/.exec(listen);
-  const refuse = (why: string) =>
-    new CarpFailoverError('CONFIG_INVALID', `metrics.listen "${listen}": ${why}`, { details: { listen } });
-  if (!match) throw refuse('must be host:port, e.g. 127.0.0.1:9807 or [::1]:9807');
-  const rawHost = (match[1] ?? match[2])!;
-  const port = Number(match[3]);
-  if (!Number.isInteger(port) || port > 65535) throw refuse('the port must be 0-65535');
-  // localhost is pinned to 127.0.0.1: a resolver answer must not decide what we expose.
-  const host = rawHost === 'localhost' ? '127.0.0.1' : rawHost;
-  if (!isLoopback(host)) throw refuse('only a loopback address (127.0.0.0/8, ::1, localhost) may serve metrics');
-  return { host, port };
-}
-
-function isLoopback(host: string): boolean {
-  const family = isIP(host);
-  if (family === 4) {
-    const octets = host.split('.').map(Number);
-    return octets[0] === 127 && octets.every((o) => o >= 0 && o <= 255);
-  }
-  if (family === 6) {
-    const lower = host.toLowerCase();
-    if (lower === '::1' || lower === '0:0:0:0:0:0:0:1') return true;
-    // IPv4-mapped loopback ::ffff:127.x.y.z
-    const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(lower);
-    return mapped !== null && isLoopback(mapped[1]!);
-  }
-  return false;
+/** Parses and checks a listen address (src/config/listen.ts); throws CONFIG_INVALID unless it is loopback. */
+export function parseLoopbackListen(listen: string): LoopbackListen {
+  const parsed = parseListen(listen);
+  if ('problem' in parsed) throw new CarpFailoverError('CONFIG_INVALID', `metrics.listen "${listen}": ${parsed.problem}`, { details: { listen } });
+  return parsed;
 }
 
 export async function startMetricsServer(options: MetricsServerOptions): Promise<MetricsServer> {

@@ -38,7 +38,8 @@ const KNOWN_COUNTERS: Record<string, { name: string; help: string }> = {
   reconcileErrors: { name: 'reconcile_errors_total', help: 'Reconcile runs that ended with an error.' },
   convergeErrors: { name: 'converge_errors_all_total', help: 'Failed converge attempts, all resources and codes together.' },
   configReloads: { name: 'config_reloads_total', help: 'Successful configuration reloads (SIGHUP).' },
-  configReloadFailures: { name: 'config_reload_failures_total', help: 'Configuration reloads refused (invalid file).' },
+  configReloadFailures: { name: 'config_reload_failures_total', help: 'Configuration reloads refused (bad file, a listener that cannot bind...): the running one was kept.' },
+  metricsListenFailures: { name: 'metrics_listen_failures_total', help: 'Failed attempts to bind the metrics listener (retried with backoff).' },
 };
 
 export function renderMetrics(report: StatusReport): string {
@@ -198,7 +199,6 @@ export function renderMetrics(report: StatusReport): string {
     add('last_reconcile_duration_seconds', 'gauge', 'How long the last reconcile run took.', [{ value: report.lastReconcile.durationMs / 1000 }]);
     add('last_reconcile_ok', 'gauge', '1 when the last reconcile run converged everything without error.', [{ value: report.lastReconcile.ok ? 1 : 0 }]);
   }
-  add('config_reloads', 'gauge', 'Configuration reloads since start (from status.config).', [{ value: report.config.reloads }]);
   add('start_time_seconds', 'gauge', 'When the service started (Unix time).', [{ value: seconds(report.startedAt) }]);
   add('heartbeat_timestamp_seconds', 'gauge', 'Refreshed on every engine tick and answer: a stale value means a stuck process.', [
     { value: seconds(report.heartbeatAt) },

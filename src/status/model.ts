@@ -63,10 +63,20 @@ export interface StatusReport {
   /** Time from a role transition to every resource in sync, over the transitions since start. */
   convergence: { count: number; sumMs: number; lastMs: number | null };
   config: { path: string; loadedAt: string; reloads: number; reloadFailures: number };
+  /** The Prometheus listener, null when none is configured. */
+  metrics: MetricsListenerStatus | null;
   startedAt: string;
   /** Refreshed on every answer and every engine tick: a reader can tell a stale process. */
   heartbeatAt: string;
   pid: number;
+}
+
+/** Whether the metrics listener is bound; when not, why and when it tries again. */
+export interface MetricsListenerStatus {
+  listen: string;
+  listening: boolean;
+  lastError: string | null;
+  nextRetryAt: string | null;
 }
 
 /** ISO-8601 from epoch ms; null stays null. */

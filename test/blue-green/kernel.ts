@@ -5,6 +5,7 @@
 // change of MASTER reaches each engine as devd would deliver it: a hint to re-observe.
 import type { DemotionReason } from '../../src/model.js';
 import { FakeCarp, FakeDemotion } from '../fakes/carp.js';
+import { advertisedSkew } from '../fakes/freebsd-kernel.mjs';
 
 /** a is the preferred router (advskew 0), b its standby. */
 export type Router = 'a' | 'b';
@@ -36,8 +37,6 @@ interface KernelNode {
   up: boolean;
   notify: (reason: string) => void;
 }
-
-const MAX_ADVSKEW = 240;
 
 /** Elects the MASTER among the routers that are up; a's advskew 0 makes it the preferred one. */
 export class CarpKernel {
@@ -81,10 +80,10 @@ export class CarpKernel {
     this.elect();
   }
 
-  /** What the router advertises: advskew plus its demotion, capped like the kernel does. */
+  /** What the router advertises: DEMOTE_ADVSKEW(sc), from the tests' one kernel model. */
   advertised(router: Router): number {
     const node = this.node(router);
-    return Math.min(MAX_ADVSKEW, node.advskew + node.demotion.total);
+    return advertisedSkew(node.advskew, node.demotion.total);
   }
 
   /** Runs the election; on a change, both kernels switch state and devd notifies both engines. */

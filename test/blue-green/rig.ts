@@ -1,6 +1,6 @@
-// Two routers as the daemon wires them (src/daemon.ts), on one fake clock: each runs the real
-// Engine with the real GRE, OSPF and OVH failover-IP resources (its host faked by host.ts), a real
-// FlagStore in its own state directory and the real ServiceApi (createServiceApi); both talk to
+// Two routers as the daemon wires them (createService, src/service/create.ts), on one fake clock:
+// each runs the real Engine with the real GRE, OSPF and OVH failover-IP resources (its host faked
+// by host.ts), a real FlagStore in its own state directory and the real ServiceApi; both talk to
 // one in-process OVH mock, and their CARP comes from one elected kernel (kernel.ts). The peer's
 // claim of the failover IP is therefore the peer's own Engine calling the mock, not a test edit.
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -8,13 +8,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Config } from '../../src/config/schema.js';
 import type { ServiceApi } from '../../src/control/service-api.js';
-import { Engine } from '../../src/engine/engine.js';
+import type { Engine } from '../../src/engine/engine.js';
 import { FlagStore } from '../../src/flags/store.js';
 import { createFailoverIpResources } from '../../src/resources/failover-ip/index.js';
 import { GreResource } from '../../src/resources/gre/gre-resource.js';
 import { createOspfResources } from '../../src/resources/ospf/resource.js';
-import { createServiceApi } from '../../src/service.js';
-import { Journal, JOURNAL_FILE } from '../../src/status/journal.js';
+import { createService } from '../../src/service/create.js';
 import type { StatusReport } from '../../src/status/model.js';
 import { FakeClock } from '../fakes/clock.js';
 import { captureLogger, type CapturedLogger } from '../fakes/logger.js';
@@ -127,12 +126,9 @@ export async function makeWorld(options: { strategy: Strategy; boundTo: Router |
         ...createOspfResources(config, host.host),
         ...createFailoverIpResources(config, client, clock),
       ];
-      const journal = Journal.fromConfig(config, log);
-      const engine = new Engine({ config, clock, log, carp, demotion, resources, journal, flags: () => flags.get(), ticker: new FakeTicker(clock), random: () => 0.5 });
-      flags.onChange((change) => engine.requestReconcile(`flag ${change.flag}`));
+      const service = createService(config, { clock, log, carp, demotion, resources, flags, ticker: new FakeTicker(clock), random: () => 0.5, configPath: join(stateDir, 'carp-failover.yaml') });
+      const { engine, api } = service;
       kernel.onChange(router, (reason) => engine.requestReconcile(reason));
-      const configInfo = { path: join(stateDir, 'carp-failover.yaml'), loadedAt: new Date(clock.now()).toISOString(), reloads: 0, reloadFailures: 0 };
-      const api = createServiceApi({ engine: () => engine, flags, configInfo: () => configInfo, log });
       let stopped = false;
       const node: Node = {
         router,
@@ -149,11 +145,9 @@ export async function makeWorld(options: { strategy: Strategy; boundTo: Router |
         async stop() {
           if (stopped) return;
           stopped = true;
-          const stopping = engine.stop(0);
+          const stopping = service.stop(0);
           await clock.advance(2000);
           await stopping;
-          await journal.flush();
-          await flags.close();
         },
       };
       nodes.push(node);

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startSocketServer, type LineHandler, type SocketServer, type SocketServerOptions } from '../../src/control/socket-server.js';
 import { captureLogger } from '../fakes/logger.js';
-import { connect, tempSocketDir, waitFor } from '../support/unix-client.js';
+import { connect, tempSocketDir } from '../support/unix-client.js';
+import { waitFor } from '../support/wait.js';
 
 let dir: string;
 let cleanup: () => Promise<void>;
@@ -106,13 +107,13 @@ describe('client limits', () => {
     const server = await start({ maxClients: 2 });
     const a = await connect(server.path);
     const b = await connect(server.path);
-    await waitFor(() => server.clientCount() === 2);
+    await waitFor('server.clientCount() === 2', () => server.clientCount() === 2, 5000, 5);
     const c = await connect(server.path);
     expect(await c.line(0)).toBe('busy');
     await c.closed;
     expect(c.lines).toEqual(['busy']);
     a.socket.destroy();
-    await waitFor(() => server.clientCount() === 1);
+    await waitFor('server.clientCount() === 1', () => server.clientCount() === 1, 5000, 5);
     const d = await connect(server.path);
     d.socket.write('in\n');
     expect(await d.line(0)).toBe('echo:in');
@@ -126,7 +127,7 @@ describe('client limits', () => {
     const idle = await connect(server.path);
     await idle.closed;
     expect(Date.now() - started).toBeGreaterThanOrEqual(140);
-    await waitFor(() => server.clientCount() === 0, 1000, 'the slot to be freed');
+    await waitFor('the slot to be freed', () => server.clientCount() === 0, 1000, 5);
   });
 
   it('closes a client that drips bytes but never finishes a line', async () => {
@@ -135,7 +136,7 @@ describe('client limits', () => {
     const drip = setInterval(() => slow.socket.write('x'), 20);
     await slow.closed;
     clearInterval(drip);
-    await waitFor(() => server.clientCount() === 0, 1000, 'the slot to be freed');
+    await waitFor('the slot to be freed', () => server.clientCount() === 0, 1000, 5);
   });
 
   it('does not time out a client while its request is being handled', async () => {
@@ -164,7 +165,7 @@ describe('client limits', () => {
       sent++;
       if (sent % 50 === 0) await new Promise((r) => setTimeout(r, 1));
     }
-    await waitFor(() => server.clientCount() === 0, 5000, 'the slow reader to be dropped');
+    await waitFor('the slow reader to be dropped', () => server.clientCount() === 0, 5000, 5);
     client.socket.destroy();
   });
 

@@ -11,7 +11,8 @@ import { startIntakeSocket } from '../../src/events/intake-socket.js';
 import type { SocketServer } from '../../src/control/socket-server.js';
 import { FakeServiceApi } from '../fakes/service-api.js';
 import { captureLogger } from '../fakes/logger.js';
-import { tempSocketDir, waitFor } from '../support/unix-client.js';
+import { tempSocketDir } from '../support/unix-client.js';
+import { waitFor } from '../support/wait.js';
 import { skipReason } from '../support/env.js';
 
 const CONF = readFileSync(new URL('../../devd/carp-failover.conf', import.meta.url), 'utf8');
@@ -85,7 +86,7 @@ describe.skipIf(skipReason('devd action', ncMissing) !== null)('devd/carp-failov
     const run = runAction({ system: 'CARP', subsystem: '1@vmx0', type: 'MASTER' }, path);
     expect(run.status).toBe(0);
     expect(run.ms).toBeLessThan(1000);
-    await waitFor(() => api.events.length === 1, 5000, 'the devd event');
+    await waitFor('the devd event', () => api.events.length === 1, 5000, 5);
     expect(api.events[0]).toMatchObject({ system: 'CARP', subsystem: '1@vmx0', type: 'MASTER', vhid: 1, interface: 'vmx0' });
   });
 
@@ -96,7 +97,7 @@ describe.skipIf(skipReason('devd action', ncMissing) !== null)('devd/carp-failov
     await new Promise<void>((resolve) => server.listen(path, resolve));
     try {
       runAction({ system: 'CARP', subsystem: '3@vtnet1', type: 'BACKUP' }, path, false);
-      await waitFor(() => lines.length === 1, 5000, 'one line');
+      await waitFor('one line', () => lines.length === 1, 5000, 5);
       expect(lines).toEqual(['!system=CARP subsystem=3@vtnet1 type=BACKUP']);
     } finally {
       await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -5,13 +5,13 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { Engine } from '../../src/engine/engine.js';
 import type { CarpState } from '../../src/model.js';
 import { createCarpObserver } from '../../src/host/freebsd/observer.js';
 import { GreResource } from '../../src/resources/gre/gre-resource.js';
-import { Journal } from '../../src/status/journal.js';
+import { createService } from '../../src/service/create.js';
 import { FakeDemotion } from '../fakes/carp.js';
 import { FakeClock } from '../fakes/clock.js';
+import { FakeFlags } from '../fakes/flags.js';
 import { FakeHost } from '../fakes/host.js';
 import { captureLogger } from '../fakes/logger.js';
 import { FakeTicker } from '../fakes/ticker.js';
@@ -53,19 +53,17 @@ describe('Engine with the FreeBSD CARP observer and GRE resource', () => {
     const config = testConfig({ carp: { vhids: [{ vhid: 1, interface: 'vtnet0' }] }, settle: { local_ms: 0 }, gre: { tunnels: [{ interface: 'gre0' }] } }, dir);
     const clock = new FakeClock();
     const logger = captureLogger('info');
-    const journal = Journal.fromConfig(config, logger.log);
     const gre = new GreResource(config.gre.tunnels[0]!, { host: router.host, ifconfig: config.commands.ifconfig });
-    const engine = new Engine({
-      config,
+    const service = createService(config, {
       clock,
       log: logger.log,
       carp: createCarpObserver(router.host, config.commands.ifconfig),
       demotion: new FakeDemotion(),
       resources: [gre],
-      journal,
-      flags: () => ({ drain: false, freeze: false }),
+      flags: new FakeFlags(),
       ticker: new FakeTicker(clock),
     });
+    const { engine } = service;
     await engine.start();
     expect(engine.status().role).toBe('BACKUP');
     expect(router.writes()).toEqual([]);
@@ -86,7 +84,6 @@ describe('Engine with the FreeBSD CARP observer and GRE resource', () => {
       ['BACKUP', 'MASTER', ['/sbin/ifconfig gre0 up']],
       ['MASTER', 'BACKUP', ['/sbin/ifconfig gre0 down']],
     ]);
-    await engine.stop();
-    await journal.flush();
+    await service.stop();
   });
 });

@@ -9,7 +9,8 @@ import { startStatusSocket } from '../../src/control/status-socket.js';
 import type { FollowedVhid } from '../../src/host/freebsd/ports.js';
 import { FakeServiceApi } from '../fakes/service-api.js';
 import { captureLogger, type CapturedLogger } from '../fakes/logger.js';
-import { ask, connect, sendAndClose, tempSocketDir, waitFor } from '../support/unix-client.js';
+import { ask, connect, sendAndClose, tempSocketDir } from '../support/unix-client.js';
+import { waitFor } from '../support/wait.js';
 
 const MASTER = '!system=CARP subsystem=1@vmx0 type=MASTER';
 
@@ -66,7 +67,7 @@ describe('intake socket: devd lines', () => {
   it('delivers the line a devd action sends through OpenBSD nc -N -U', async () => {
     const result = await execa('nc', ['-N', '-U', intake.path], { input: `${MASTER}\n`, timeout: 5000 });
     expect(result.exitCode).toBe(0);
-    await waitFor(() => api.events.length === 1);
+    await waitFor('api.events.length === 1', () => api.events.length === 1, 5000, 5);
     expect(api.events).toEqual([{ system: 'CARP', subsystem: '1@vmx0', type: 'MASTER', vhid: 1, interface: 'vmx0' }]);
     expect(result.stdout).toBe(''); // devd lines get no reply
   });
@@ -74,7 +75,7 @@ describe('intake socket: devd lines', () => {
   it('takes many lines per connection, with and without "!", CRLF included', async () => {
     const lines = Array.from({ length: 1000 }, (_, i) => `${i % 2 ? '!' : ''}system=CARP subsystem=${(i % 2) + 1}@vmx0 type=${i % 3 ? 'BACKUP' : 'MASTER'}${i % 5 ? '' : '\r'}`);
     await sendAndClose(intake.path, lines.join('\n') + '\n');
-    await waitFor(() => api.events.length === 1000);
+    await waitFor('api.events.length === 1000', () => api.events.length === 1000, 5000, 5);
     expect(api.totalDrops()).toBe(0);
     expect(api.events[1]).toEqual({ system: 'CARP', subsystem: '2@vmx0', type: 'BACKUP', vhid: 2, interface: 'vmx0' });
   });
@@ -92,7 +93,7 @@ describe('intake socket: devd lines', () => {
         MASTER,
       ].join('\n') + '\n',
     );
-    await waitFor(() => api.events.length + api.totalDrops() === 7);
+    await waitFor('api.events.length + api.totalDrops() === 7', () => api.events.length + api.totalDrops() === 7, 5000, 5);
     expect(api.drops).toEqual({ malformed: 3, 'unknown-system': 1, 'unfollowed-vhid': 2 });
     expect(api.events).toHaveLength(1);
     expect(await statusCounters()).toMatchObject({ events_received: 1, events_dropped: 6 });
@@ -101,14 +102,14 @@ describe('intake socket: devd lines', () => {
   it('follows the vhid list as it is now (SIGHUP may change it)', async () => {
     followed = [{ vhid: 9, interface: 'vmx0' }];
     await sendAndClose(intake.path, `${MASTER}\n!system=CARP subsystem=9@vmx0 type=MASTER\n`);
-    await waitFor(() => api.events.length + api.totalDrops() === 2);
+    await waitFor('api.events.length + api.totalDrops() === 2', () => api.events.length + api.totalDrops() === 2, 5000, 5);
     expect(api.events.map((e) => e.vhid)).toEqual([9]);
     expect(api.drops).toEqual({ 'unfollowed-vhid': 1 });
   });
 
   it('drops a half line at close and non-UTF-8, delivers what follows a 1 MiB line', async () => {
     await sendAndClose(intake.path, Buffer.concat([Buffer.from([0xff, 0xfe, 0x0a]), Buffer.alloc(1 << 20, 0x21), Buffer.from(`\n${MASTER}\n${MASTER.slice(0, 20)}`)]));
-    await waitFor(() => api.totalDrops() === 3);
+    await waitFor('api.totalDrops() === 3', () => api.totalDrops() === 3, 5000, 5);
     expect(api.drops).toEqual({ 'not-utf8': 1, oversized: 1, malformed: 1 });
     expect(api.events).toHaveLength(1);
     expect(await statusCounters()).toMatchObject({ dropped_oversized: 1, 'dropped_not-utf8': 1, dropped_malformed: 1 });
@@ -120,7 +121,7 @@ describe('intake socket: devd lines', () => {
     const half = await connect(intake.path);
     half.socket.write(MASTER.slice(0, 25));
     const silent = await connect(intake.path);
-    await waitFor(() => api.drops.oversized === 1, 5000, 'the oversized line to be reported');
+    await waitFor('the oversized line to be reported', () => api.drops.oversized === 1, 5000, 5);
     expect(await statusCounters()).toMatchObject({ dropped_oversized: 1 });
     long.socket.end(`tail\n${MASTER}\n`);
     half.socket.end();
@@ -135,16 +136,16 @@ describe('intake socket: devd lines', () => {
     const during = await statusCounters();
     expect(during).toBeDefined();
     await Promise.all(floods);
-    await waitFor(() => api.totalDrops() > 20, 5000, 'drops to be counted');
+    await waitFor('drops to be counted', () => api.totalDrops() > 20, 5000, 5);
     expect(api.events).toEqual([]);
     // Still delivering afterwards.
     await sendAndClose(intake.path, `${MASTER}\n`);
-    await waitFor(() => api.events.length === 1);
+    await waitFor('api.events.length === 1', () => api.events.length === 1, 5000, 5);
   });
 
   it('logs a flood of dropped lines at a limited rate, with a summary', async () => {
     await sendAndClose(intake.path, 'bad line\n'.repeat(5000));
-    await waitFor(() => api.totalDrops() === 5000);
+    await waitFor('api.totalDrops() === 5000', () => api.totalDrops() === 5000, 5000, 5);
     await intake.close();
     const dropLines = logger.lines.filter((l) => l.msg === 'intake line dropped');
     expect(dropLines.length).toBeLessThanOrEqual(10);
@@ -182,12 +183,12 @@ describe('intake socket: JSON requests', () => {
     api.reconcileGate = new Promise((r) => (release = r));
     const client = await connect(intake.path);
     client.socket.write(`${MASTER}\n{"v":1,"id":1,"cmd":"reconcile"}\n!system=CARP subsystem=2@vmx0 type=MASTER\n`);
-    await waitFor(() => api.events.length === 1);
+    await waitFor('api.events.length === 1', () => api.events.length === 1, 5000, 5);
     await new Promise((r) => setTimeout(r, 50));
     expect(api.events).toHaveLength(1); // the second line waits for the reconcile before it
     release();
     expect(JSON.parse(await client.line(0))).toMatchObject({ id: 1, ok: true });
-    await waitFor(() => api.events.length === 2);
+    await waitFor('api.events.length === 2', () => api.events.length === 2, 5000, 5);
     client.socket.destroy();
   });
 });
@@ -200,8 +201,8 @@ describe('intake socket: many clients', () => {
     await startBoth(maxClients, 5000);
     const clients = await Promise.all(Array.from({ length: n }, () => connect(intake.path)));
     const accepted = Math.min(n, maxClients);
-    await waitFor(() => intake.clientCount() === accepted, 5000, `${accepted} clients`);
-    await waitFor(() => clients.filter((c) => c.lines.length > 0).length === n - accepted, 5000, 'refusals');
+    await waitFor(`${accepted} clients`, () => intake.clientCount() === accepted, 5000, 5);
+    await waitFor('refusals', () => clients.filter((c) => c.lines.length > 0).length === n - accepted, 5000, 5);
     for (const c of clients.filter((c) => c.lines.length > 0)) {
       expect(JSON.parse(c.lines[0]!)).toMatchObject({ ok: false, error: { code: 'TOO_MANY_CLIENTS' } });
     }
@@ -210,20 +211,20 @@ describe('intake socket: many clients', () => {
     const open = clients.filter((c) => c.lines.length === 0);
     expect(open).toHaveLength(accepted);
     for (const c of open) c.socket.end(`${MASTER}\n`);
-    await waitFor(() => api.events.length === accepted, 5000, 'events');
+    await waitFor('events', () => api.events.length === accepted, 5000, 5);
     await Promise.all(clients.map((c) => c.closed));
   });
 
   it('frees the slots of clients that connect and never write (idle timeout)', async () => {
     await startBoth(10, 200);
     const idle = await Promise.all(Array.from({ length: 10 }, () => connect(intake.path)));
-    await waitFor(() => intake.clientCount() === 10);
+    await waitFor('intake.clientCount() === 10', () => intake.clientCount() === 10, 5000, 5);
     const refused = await connect(intake.path);
     expect(JSON.parse(await refused.line(0))).toMatchObject({ error: { code: 'TOO_MANY_CLIENTS' } });
     await Promise.all(idle.map((c) => c.closed));
-    await waitFor(() => intake.clientCount() === 0);
+    await waitFor('intake.clientCount() === 0', () => intake.clientCount() === 0, 5000, 5);
     await sendAndClose(intake.path, `${MASTER}\n`);
-    await waitFor(() => api.events.length === 1);
+    await waitFor('api.events.length === 1', () => api.events.length === 1, 5000, 5);
     expect(await statusCounters()).toMatchObject({ events_received: 1 });
   });
 });

@@ -3,6 +3,7 @@
 // see our contributions (other daemons' part is `base`). Reusable by every engineer.
 import type { CarpState, CarpSysctls, DemotionReason, VhidState } from '../../src/model.js';
 import type { CarpObserver, Demotion, DemotionSnapshot, FollowedVhid } from '../../src/host/freebsd/ports.js';
+import { addDemotion } from './freebsd-kernel.mjs';
 
 /** CARP as the test scripts it. */
 export class FakeCarp implements CarpObserver {
@@ -80,8 +81,9 @@ export class FakeDemotion implements Demotion {
     return this;
   }
 
+  /** The kernel counter: everyone else's part plus ours, added as the kernel adds writes. */
   get total(): number {
-    return this.base + this.ours.boot + this.ours.maintenance + this.ours.readiness;
+    return [this.ours.boot, this.ours.maintenance, this.ours.readiness].reduce(addDemotion, this.base);
   }
 
   /** The values set for one reason, in order. */

@@ -81,6 +81,7 @@ export function makeStatusReport(overrides: Partial<StatusReport> = {}): StatusR
     lastReconcile: null,
     convergence: { count: 0, sumMs: 0, lastMs: null },
     config: { path: '/usr/local/etc/carp-failover.yaml', loadedAt: now, reloads: 0, reloadFailures: 0 },
+    metrics: null,
     startedAt: now,
     heartbeatAt: now,
     pid: process.pid,

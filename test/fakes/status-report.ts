@@ -71,6 +71,7 @@ export function drainedReport(overrides: Partial<StatusReport> = {}): StatusRepo
     lastReconcile: { id: 'r1', at: T1, durationMs: 42, ok: true },
     convergence: { count: 3, sumMs: 4500, lastMs: 1200 },
     config: { path: '/usr/local/etc/carp-failover.yaml', loadedAt: T0, reloads: 0, reloadFailures: 0 },
+    metrics: null,
     startedAt: '2026-11-25T09:00:00.000Z',
     heartbeatAt: T1,
     pid: 4242,

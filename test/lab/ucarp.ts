@@ -13,13 +13,10 @@ import { ADVBASE, CARP_PASSWORD, SEGMENT_PREFIXLEN, VHID, VIP, type RouterPlan }
 import { readSysctls } from './standins/common.mjs';
 import type { RouterFiles } from './standins.js';
 
-/** CARP_MAXSKEW in sys/netinet/ip_carp.h; DEMOTE_ADVSKEW clamps to it (see standins/sysctl.mjs). */
-export const CARP_MAXSKEW = 240;
+/** CARP_MAXSKEW and DEMOTE_ADVSKEW(sc), from the tests' one kernel model. */
+import { advertisedSkew as demotedAdvskew, CARP_MAXSKEW } from '../fakes/freebsd-kernel.mjs';
 
-/** The advskew FreeBSD advertises with this demotion: DEMOTE_ADVSKEW(sc). */
-export function demotedAdvskew(advskew: number, demotion: number): number {
-  return Math.max(0, Math.min(CARP_MAXSKEW, advskew + demotion));
-}
+export { CARP_MAXSKEW, demotedAdvskew };
 
 /** The devd notification FreeBSD emits on a CARP transition (ip_carp.c carp_set_state). */
 export function devdLine(vhid: number, ifname: string, state: 'MASTER' | 'BACKUP'): string {

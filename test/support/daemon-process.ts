@@ -4,6 +4,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { connect } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { waitFor } from './wait.js';
 
 const repo = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -57,18 +58,5 @@ export function request(path: string, body: Record<string, unknown>, timeoutMs =
   });
 }
 
-/** Polls fn until it returns a truthy value or the deadline passes. */
-export async function waitFor<T>(what: string, fn: () => Promise<T> | T, timeoutMs = 15_000, stepMs = 50): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const value = await fn();
-      if (value) return value;
-    } catch (error) {
-      last = error;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-    await new Promise((resolve) => setTimeout(resolve, stepMs));
-  }
-}
+/** The tests' one poll helper, re-exported where the daemon tests already import it. */
+export { waitFor };

@@ -1,11 +1,12 @@
 // File-backed stand-ins for FreeBSD's ifconfig and sysctl, for tests that run the real daemon
 // process on Linux without namespaces. Output follows test/fixtures/freebsd/fbsd14-vtnet0-peer.txt
 // (FreeBSD 14 ifconfig text: sbin/ifconfig/ifconfig.c, af_inet.c, ifcarp.c); `--libxo` is refused
-// the way a stock ifconfig without libxo support answers (usage, exit 1). A write to
-// net.inet.carp.demotion adds to it, as ip_carp.c's sysctl handler does.
+// the way a stock ifconfig without libxo support answers (usage, exit 1). sysctl answers from the
+// tests' one kernel model (test/fakes/freebsd-kernel.mjs): a demotion write adds, unclamped.
 import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 export interface FakeFreeBsdState {
   /** interface → vhid → CARP state. */
@@ -49,36 +50,26 @@ out += '\tmedia: Ethernet autoselect (10Gbase-T <full-duplex>)\n\tstatus: active
 process.stdout.write(out);
 `;
 
+/** The sysctl stand-in: the tests' one kernel model (test/fakes/freebsd-kernel.mjs) over state.json. */
+const KERNEL_MODEL = pathToFileURL(fileURLToPath(new URL('../fakes/freebsd-kernel.mjs', import.meta.url))).href;
 const SYSCTL = String.raw`#!/usr/bin/env node
 const fs = require('fs');
 const path = require('path');
 const file = path.join(__dirname, 'state.json');
-const state = JSON.parse(fs.readFileSync(file, 'utf8'));
-const names = { 'net.inet.carp.demotion': 'demotion', 'net.inet.carp.preempt': 'preempt', 'net.inet.carp.allow': 'allow', 'kern.boottime': 'boottime' };
-// sys/kern/kern_tc.c sysctl_kern_boottime: a struct timeval, which sysctl(8) prints with S_timeval().
-const boottime = '{ sec = 1764057600, usec = 0 } Tue Nov 25 08:00:00 2025';
-let args = process.argv.slice(2);
-const bare = args[0] === '-n';
-if (bare) args = args.slice(1);
-for (const arg of args) {
-  const [name, value] = arg.split('=');
-  const key = names[name];
-  if (!key) { process.stderr.write('sysctl: unknown oid \'' + name + '\'\n'); process.exit(1); }
-  if (key === 'boottime') {
-    process.stdout.write(bare ? boottime + '\n' : name + ': ' + boottime + '\n');
-    continue;
+import(${JSON.stringify(KERNEL_MODEL)}).then(({ runSysctl }) => {
+  const state = JSON.parse(fs.readFileSync(file, 'utf8'));
+  // kern.boottime: 2025-11-25 08:00:00 UTC, as a router that booted then would print it.
+  const values = { demotion: state.demotion, preempt: state.preempt, allow: state.allow, boottime: 1764057600000 };
+  const result = runSysctl(process.argv.slice(2), values);
+  if (process.argv.slice(2).some((arg) => arg.includes('='))) {
+    Object.assign(state, { demotion: values.demotion, preempt: values.preempt, allow: values.allow, writes: [...(state.writes || []), ...result.writes] });
+    fs.writeFileSync(file + '.' + process.pid + '.tmp', JSON.stringify(state));
+    fs.renameSync(file + '.' + process.pid + '.tmp', file);
   }
-  if (value !== undefined) {
-    const old = state[key];
-    if (key === 'demotion') state.writes = [...(state.writes || []), Number(value)];
-    state[key] = key === 'demotion' ? Math.max(0, Math.min(2147483647, old + Number(value))) : Number(value);
-    fs.writeFileSync(file + '.tmp', JSON.stringify(state));
-    fs.renameSync(file + '.tmp', file);
-    process.stdout.write(name + ': ' + old + ' -> ' + state[key] + '\n');
-  } else {
-    process.stdout.write(bare ? state[key] + '\n' : name + ': ' + state[key] + '\n');
-  }
-}
+  process.stdout.write(result.stdout);
+  process.stderr.write(result.stderr);
+  process.exitCode = result.exitCode;
+});
 `;
 
 /** A temp dir holding `ifconfig`, `sysctl` and their shared state.json. */

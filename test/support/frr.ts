@@ -14,6 +14,7 @@
 import { execFileSync } from 'node:child_process';
 import { chownSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { waitFor } from './wait.js';
 
 export const FRR_BIN = '/usr/lib/frr';
 export const VTYSH = '/usr/bin/vtysh';
@@ -51,24 +52,8 @@ export interface FrrInstance {
   stop(): Promise<void>;
 }
 
-/** Polls probe (sync or async) until it gives something other than null/undefined/false; fails after timeoutMs naming what it waited for and the probe's last error. */
-export async function waitFor<T>(what: string, probe: () => T | null | undefined | false | Promise<T | null | undefined | false>, timeoutMs = 15_000, intervalMs = 100): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let lastError: unknown;
-  for (;;) {
-    try {
-      const value = await probe();
-      if (value !== null && value !== undefined && value !== false) return value;
-    } catch (error) {
-      lastError = error;
-    }
-    if (Date.now() >= deadline) {
-      const why = lastError instanceof Error ? `: ${lastError.message.split('\n')[0]}` : '';
-      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${why}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, intervalMs));
-  }
-}
+/** The tests' one poll helper, re-exported where the FRR tests already import it. */
+export { waitFor };
 
 /** Starts zebra then ospfd in options.ns and resolves once ospfd answers vtysh. */
 export async function startFrr(options: FrrOptions): Promise<FrrInstance> {

@@ -87,11 +87,3 @@ export async function tempSocketDir(): Promise<{ dir: string; cleanup: () => Pro
   return { dir, cleanup: () => rm(dir, { recursive: true, force: true }) };
 }
 
-/** Polls until `check` returns true or the time runs out. */
-export async function waitFor(check: () => boolean, timeoutMs = 5000, what = 'condition'): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}

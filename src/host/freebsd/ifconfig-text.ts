@@ -74,10 +74,10 @@ function parseBodyLine(iface: ParsedInterface, tokens: string[]): void {
       parseAddress(iface, tokens);
       return;
     case 'carp:':
-      parseCarp(iface, tokens);
+      parseVhidLine(iface, tokens, 'carp');
       return;
     case 'vrrp:':
-      parseVrrp(iface, tokens);
+      parseVhidLine(iface, tokens, 'vrrp');
       return;
     case 'peer':
       parsePeer(iface, tokens);
@@ -118,29 +118,25 @@ function parseAddress(iface: ParsedInterface, tokens: string[]): void {
   iface.addresses.push(entry);
 }
 
-function parseCarp(iface: ParsedInterface, tokens: string[]): void {
-  // carp: STATE vhid N advbase N advskew N — positions fixed by the printf.
-  if (tokens[2] !== 'vhid') return;
-  const vhid = vhidFromText(tokens[3]);
-  if (vhid === undefined) return;
-  const entry: CarpEntry = { protocol: 'carp', vhid, state: carpStateFromText(tokens[1]) };
-  const advbase = tokens[4] === 'advbase' ? uintFromText(tokens[5], 255) : undefined;
-  const advskew = tokens[6] === 'advskew' ? uintFromText(tokens[7], 255) : undefined;
-  if (advbase !== undefined) entry.advbase = advbase;
-  if (advskew !== undefined) entry.advskew = advskew;
-  iface.carp.push(entry);
-}
+/**
+ * "carp: STATE vhid N advbase N advskew N" and, FreeBSD 15, "vrrp: STATE vrid N prio N interval N":
+ * the positions are fixed by carp.c's printf, so each line is its id word and two named numbers.
+ */
+const VHID_LINES = {
+  carp: { id: 'vhid', fields: [['advbase', 255, 'advbase'], ['advskew', 255, 'advskew']] },
+  vrrp: { id: 'vrid', fields: [['prio', 255, 'vrrpPriority'], ['interval', 65535, 'vrrpInterval']] },
+} as const;
 
-function parseVrrp(iface: ParsedInterface, tokens: string[]): void {
-  // vrrp: STATE vrid N prio N interval N
-  if (tokens[2] !== 'vrid') return;
+function parseVhidLine(iface: ParsedInterface, tokens: string[], protocol: keyof typeof VHID_LINES): void {
+  const shape = VHID_LINES[protocol];
+  if (tokens[2] !== shape.id) return;
   const vhid = vhidFromText(tokens[3]);
   if (vhid === undefined) return;
-  const entry: CarpEntry = { protocol: 'vrrp', vhid, state: carpStateFromText(tokens[1]) };
-  const prio = tokens[4] === 'prio' ? uintFromText(tokens[5], 255) : undefined;
-  const interval = tokens[6] === 'interval' ? uintFromText(tokens[7], 65535) : undefined;
-  if (prio !== undefined) entry.vrrpPriority = prio;
-  if (interval !== undefined) entry.vrrpInterval = interval;
+  const entry: CarpEntry = { protocol, vhid, state: carpStateFromText(tokens[1]) };
+  shape.fields.forEach(([word, max, key], i) => {
+    const value = tokens[4 + 2 * i] === word ? uintFromText(tokens[5 + 2 * i], max) : undefined;
+    if (value !== undefined) entry[key] = value;
+  });
   iface.carp.push(entry);
 }
 

@@ -1,4 +1,4 @@
-// The OVH failover IP as a resource. Safety rules (PRODUCT.md): read the binding before any
+// The OVH failover IP as a resource. Safety rules (docs/ovh.md): read the binding before any
 // write and skip when it is ours; never stack a write on a pending task; re-read CARP right
 // before each write; apply submits and returns (the engine's next run observes the task); the
 // binding, not the task, is the authority; re-verify every verify period while MASTER and

@@ -1,20 +1,23 @@
-// Builds an Engine wired to fakes (clock, CARP, demotion, ticker, resources) and a real Journal
+// Builds a service (src/service/create.ts) wired to fakes (clock, CARP, demotion, ticker, resources) and a real Journal
 // in a temporary directory, so engine tests read like the scenario they check.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { configSchema, type Config } from '../../../src/config/schema.js';
-import { Engine } from '../../../src/engine/engine.js';
+import type { Engine } from '../../../src/engine/engine.js';
 import type { OperatorFlags } from '../../../src/model.js';
 import type { AnyResource } from '../../../src/resources/resource.js';
-import { Journal } from '../../../src/status/journal.js';
+import { createService, type Service } from '../../../src/service/create.js';
+import type { Journal } from '../../../src/status/journal.js';
 import { FakeCarp, FakeDemotion } from '../../fakes/carp.js';
 import { FakeClock } from '../../fakes/clock.js';
+import { FakeFlags } from '../../fakes/flags.js';
 import { captureLogger, type CapturedLogger } from '../../fakes/logger.js';
 import { FakeTicker } from '../../fakes/ticker.js';
 import { fakeGre, fakeOspf, fakeOvh, World, type FakeResource } from './fake-resource.js';
 
 export interface Harness {
+  service: Service;
   engine: Engine;
   config: Config;
   clock: FakeClock;
@@ -59,15 +62,16 @@ export function makeHarness(options: HarnessOptions = {}): Harness {
   const demotion = new FakeDemotion();
   const ticker = new FakeTicker(clock);
   const logger = captureLogger('debug');
-  const journal = Journal.fromConfig(config, logger.log);
   const world = new World(clock, carp, config.carp.vhids);
   const gre = fakeGre(world);
   const ospf = fakeOspf(world);
   const ovh = fakeOvh(world);
   const flags: OperatorFlags = { drain: false, freeze: false };
   const resources = options.resources ? options.resources(world) : [ovh, ospf, gre];
-  const engine = new Engine({ config, clock, log: logger.log, carp, demotion, resources, journal, flags: () => flags, ticker, random: options.random ?? (() => 0.5) });
+  const service = createService(config, { clock, log: logger.log, carp, demotion, resources, flags: new FakeFlags(flags), ticker, random: options.random ?? (() => 0.5) });
+  const { engine, journal } = service;
   return {
+    service,
     engine,
     config,
     clock,
@@ -83,10 +87,9 @@ export function makeHarness(options: HarnessOptions = {}): Harness {
     ovh,
     dir,
     async dispose() {
-      const stopping = engine.stop(0);
+      const stopping = service.stop(0);
       await clock.advance(2000); // lets the bounded wait of stop() run out if a run hangs
       await stopping;
-      await journal.flush();
       rmSync(dir, { recursive: true, force: true });
     },
   };

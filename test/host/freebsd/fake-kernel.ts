@@ -1,23 +1,44 @@
-// A fake sysctl(8) with FreeBSD's semantics for the CARP sysctls, behind a FakeHost:
-// reading net.inet.carp.demotion returns the counter, writing N ADDS N (carp_demote_adj_sysctl
-// → carp_demote_adj → atomic_add_int in sys/netinet/ip_carp.c), and a reboot resets it to 0
-// with a new kern.boottime.
+// A fake sysctl(8) for the CARP sysctls, behind a FakeHost, answering from the tests' one model of
+// FreeBSD's kernel knobs (test/fakes/freebsd-kernel.mjs): a demotion write ADDS (ip_carp.c
+// carp_demote_adj → atomic_add_int), and a reboot resets the counter with a new kern.boottime.
 import { FakeHost } from '../../fakes/host.js';
+import { runSysctl, type KernelSysctls } from '../../fakes/freebsd-kernel.mjs';
 
 export const SYSCTL = '/sbin/sysctl';
 
 export class FakeKernel {
-  demotion = 0;
-  preempt = 1;
-  allow = 1;
-  bootSec = 1_700_000_000;
+  private readonly values: KernelSysctls = { demotion: 0, preempt: 1, allow: 1, boottime: 1_700_000_000_042 };
   writes: number[] = [];
   /** When set, the next demotion write throws this instead of (or after) applying. */
   failNextWrite: { apply: boolean; timedOut?: boolean } | null = null;
 
+  get demotion(): number {
+    return this.values.demotion;
+  }
+  set demotion(value: number) {
+    this.values.demotion = value;
+  }
+  get preempt(): number {
+    return this.values.preempt;
+  }
+  set preempt(value: number) {
+    this.values.preempt = value;
+  }
+  get allow(): number {
+    return this.values.allow;
+  }
+  set allow(value: number) {
+    this.values.allow = value;
+  }
+
+  /** kern.boottime's seconds. */
+  get bootSec(): number {
+    return Math.floor(this.values.boottime / 1000);
+  }
+
   reboot(): void {
-    this.demotion = 0;
-    this.bootSec += 3600;
+    this.values.demotion = 0;
+    this.values.boottime += 3_600_000;
   }
 
   host(): FakeHost {
@@ -25,30 +46,13 @@ export class FakeKernel {
   }
 
   private answer(argv: readonly string[]): string | { stdout?: string; stderr?: string; exitCode?: number; timedOut?: boolean } {
-    if (argv[1] === '-n') {
-      switch (argv[2]) {
-        case 'net.inet.carp.demotion':
-          return `${this.demotion}\n`;
-        case 'net.inet.carp.preempt':
-          return `${this.preempt}\n`;
-        case 'net.inet.carp.allow':
-          return `${this.allow}\n`;
-        case 'kern.boottime':
-          return `{ sec = ${this.bootSec}, usec = 42 } Tue Nov 14 22:13:20 2023\n`;
-        default:
-          return { exitCode: 1, stderr: `sysctl: unknown oid '${argv[2]}'` };
-      }
-    }
-    const write = /^net\.inet\.carp\.demotion=(-?\d+)$/.exec(argv[1] ?? '');
-    if (!write || argv.length !== 2) return { exitCode: 1, stderr: `fake sysctl: unexpected ${argv.join(' ')}` };
-    const failure = this.failNextWrite;
-    this.failNextWrite = null;
-    const before = this.demotion;
-    if (!failure || failure.apply) {
-      this.demotion += Number(write[1]);
-      this.writes.push(Number(write[1]));
-    }
+    const isWrite = argv.slice(1).some((arg) => arg.startsWith('net.inet.carp.demotion='));
+    const failure = isWrite ? this.failNextWrite : null;
+    if (isWrite) this.failNextWrite = null;
+    if (failure && !failure.apply) return { exitCode: 1, timedOut: failure.timedOut ?? false, stderr: 'sysctl: net.inet.carp.demotion: Operation not permitted' };
+    const result = runSysctl(argv.slice(1), this.values);
+    this.writes.push(...result.writes);
     if (failure) return { exitCode: 1, timedOut: failure.timedOut ?? false, stderr: 'sysctl: net.inet.carp.demotion: Operation not permitted' };
-    return `net.inet.carp.demotion: ${before} -> ${this.demotion}\n`;
+    return result.exitCode === 0 ? result.stdout : { exitCode: result.exitCode, stdout: result.stdout, stderr: result.stderr };
   }
 }

@@ -8,7 +8,6 @@ import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Engine } from '../../../src/engine/engine.js';
 import { createCronTicker } from '../../../src/engine/ticker.js';
 import { systemClock } from '../../../src/host/ports.js';
 import { createHost } from '../../../src/host/run.js';
@@ -17,8 +16,9 @@ import { createOspfResources, OspfInterfaceUnknownError, type OspfActual, type O
 import { frrUnavailable, netnsUnavailable, skipReason } from '../../support/env.js';
 import { startFrr, VTYSH, waitFor, type FrrInstance } from '../../support/frr.js';
 import { NetnsLab } from '../../support/netns.js';
-import { Journal } from '../../../src/status/journal.js';
+import { createService } from '../../../src/service/create.js';
 import { FakeCarp, FakeDemotion } from '../../fakes/carp.js';
+import { FakeFlags } from '../../fakes/flags.js';
 import { desiredContext, stepsOf } from '../../fakes/mastership.js';
 import { ospfConfig } from './config.js';
 import { testContext } from './context.js';
@@ -184,17 +184,16 @@ describe.skipIf(skip !== null)('OSPF resource against real FRR', () => {
     const config = ospfConfig(ospfSection(), { state_dir: tmp, settle: { local_ms: 0, provider_ms: 0 }, reconcile: { period_s: 1 } });
     const carp = new FakeCarp().setAll('MASTER');
     const demotion = new FakeDemotion();
-    const engine = new Engine({
-      config,
+    const service = createService(config, {
       clock: systemClock,
       log: ctx.log,
       carp,
       demotion,
       resources: createOspfResources(config, host),
-      journal: Journal.fromConfig(config, ctx.log),
-      flags: () => ({ drain: false, freeze: false }),
+      flags: new FakeFlags(),
       ticker: createCronTicker({ log: ctx.log }),
     });
+    const { engine } = service;
     await engine.start();
     try {
       await waitMetric(PEER_LINK_COST + COST.master);
@@ -220,7 +219,7 @@ describe.skipIf(skip !== null)('OSPF resource against real FRR', () => {
       await waitFor('readiness to be met again', () => engine.status().readiness.ready, 10_000, 200);
       await waitFor('the readiness demotion to be released', () => demotion.ours.readiness === 0, 5000, 100);
     } finally {
-      await engine.stop();
+      await service.stop();
     }
   });
 });

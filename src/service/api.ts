@@ -1,35 +1,47 @@
 // The ServiceApi the sockets call, on top of the engine, the flag store and the journal. It also
 // assembles the one StatusReport that status, metrics and drain confirmation all read.
 import type { Logger } from 'pino';
-import type { Engine } from './engine/engine.js';
-import type { FlagStore } from './flags/store.js';
-import type { DevdEvent, DropReason, ServiceApi } from './control/service-api.js';
-import { CarpFailoverError } from './errors.js';
-import { drainConditions } from './status/drain.js';
-import { STATUS_VERSION, type StatusReport, type Timeline } from './status/model.js';
+import type { Engine } from '../engine/engine.js';
+import type { DevdEvent, DropReason, ServiceApi } from '../control/service-api.js';
+import { CarpFailoverError } from '../errors.js';
+import type { OperatorFlags } from '../model.js';
+import { drainConditions } from '../status/drain.js';
+import { STATUS_VERSION, type MetricsListenerStatus, type StatusReport, type Timeline } from '../status/model.js';
 
-/** What the daemon knows about its configuration, for status. */
+/** Where the configuration came from and when, for status (its reload counts are the engine's counters). */
 export interface ConfigInfo {
   path: string;
   loadedAt: string;
-  reloads: number;
-  reloadFailures: number;
+}
+
+/** The operator flags as the service uses them: the FlagStore in the daemon, a fake in engine tests. */
+export interface FlagSource {
+  get(): OperatorFlags;
+  set(flag: keyof OperatorFlags, on: boolean, meta?: { who?: string; when?: string }): Promise<unknown>;
+  /** Calls listener on every change (a flag file written by hand included); returns an unsubscribe. */
+  onChange(listener: (change: { flag: keyof OperatorFlags; on: boolean }) => void): () => void;
+  close(): Promise<void>;
 }
 
 export interface ServiceParts {
   engine: () => Engine;
-  flags: FlagStore;
+  flags: FlagSource;
   configInfo: () => ConfigInfo;
+  /** The metrics listener's state; absent where there is no listener (test rigs). */
+  metrics?: () => MetricsListenerStatus | null;
   log: Logger;
 }
 
 /** Builds the status report: the engine's view plus config, pid and, while draining, the drain conditions. */
 export function buildReport(parts: ServiceParts): StatusReport {
+  const engine = parts.engine().status();
+  const counted = { reloads: engine.counters.configReloads ?? 0, reloadFailures: engine.counters.configReloadFailures ?? 0 };
   const base: StatusReport = {
     version: STATUS_VERSION,
-    ...parts.engine().status(),
+    ...engine,
     drain: null,
-    config: parts.configInfo(),
+    config: { ...parts.configInfo(), ...counted },
+    metrics: parts.metrics?.() ?? null,
     pid: process.pid,
   };
   return base.flags.drain ? { ...base, drain: drainConditions(base) } : base;
@@ -53,12 +65,12 @@ export function createServiceApi(parts: ServiceParts): ServiceApi {
       engine.increment(`eventsDropped.${reason}`);
     },
     reconcileNow: () => parts.engine().reconcileNow(),
-    // A flag write that fails (a full state filesystem) changes nothing; a drain whose maintenance
-    // demotion cannot be raised is undone, so a drain takes effect fully or fails with no partial state.
     async setFlag(flag: 'drain' | 'freeze', on: boolean): Promise<StatusReport> {
       await parts.flags.set(flag, on, { who: 'control socket', when: new Date().toISOString() });
       log.warn({ flag, on }, `operator ${on ? 'set' : 'cleared'} ${flag}`);
       await parts.engine().reconcileNow();
+      // A flag write that fails (a full state filesystem) changes nothing; a drain whose maintenance
+      // demotion cannot be raised is undone, so a drain takes effect fully or fails with no partial state.
       const report = buildReport(parts);
       if (flag === 'drain' && on && report.demotion.ours.maintenance === 0) {
         await parts.flags.set('drain', false, { who: 'control socket (drain undone)' });
