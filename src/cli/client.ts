@@ -73,7 +73,9 @@ export async function callService(target: ServiceTarget, cmd: Command, args?: Re
   try {
     return await request(target.statusPath, cmd, args, options);
   } catch (error) {
-    if (process.geteuid?.() === 0 && error instanceof RemoteError && error.remoteCode === 'TOO_MANY_CLIENTS') return request(target.intakePath, cmd, args, options);
+    // Turned away: the busy line, or (on a loaded machine) the reset that follows it before it is read.
+    const turnedAway = (error instanceof RemoteError && error.remoteCode === 'TOO_MANY_CLIENTS') || (error instanceof ClientError && error.code === 'PROTOCOL');
+    if (process.geteuid?.() === 0 && turnedAway) return request(target.intakePath, cmd, args, options);
     throw error;
   }
 }
