@@ -70,6 +70,10 @@ export async function startOvhMock(options: OvhMockOptions = {}): Promise<OvhMoc
   const sockets = new Set<Socket>();
   let queryCounter = 0;
   const serverNowS = () => Math.round(now() / 1000) + faults.skewS;
+  // Every answer's Date header comes from the mock's (possibly fake, possibly skewed) clock, as a
+  // real server's comes from its own.
+  const send = (res: ServerResponse, status: number, body: unknown, queryId: string, headers: Record<string, string> = {}) =>
+    sendRaw(res, status, body, queryId, { date: new Date(now() + faults.skewS * 1000).toUTCString(), ...headers });
 
   const server = createServer((req, res) => {
     void handle(req, res).catch((error: unknown) => {
@@ -223,7 +227,7 @@ export async function startOvhMock(options: OvhMockOptions = {}): Promise<OvhMoc
   };
 }
 
-function send(res: ServerResponse, status: number, body: unknown, queryId: string, headers: Record<string, string> = {}): void {
+function sendRaw(res: ServerResponse, status: number, body: unknown, queryId: string, headers: Record<string, string> = {}): void {
   const text = body === undefined ? '' : JSON.stringify(body);
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'x-ovh-queryid': queryId, ...headers });
   res.end(text);

@@ -95,7 +95,7 @@ export class FailoverIpResource implements Resource<FailoverIpDesired, FailoverI
   status(mastership: Mastership): FailoverIpStatus {
     const now = this.clock.now();
     const hold = this.gate.notBefore();
-    const paused = this.client.authPausedUntil();
+    const paused = this.client.pausedUntil();
     // Contested and the re-claim hold belong to a mastership: once it has ended, a BACKUP must
     // not keep reporting (and alerting on) a split brain that has healed.
     const current = mastership.target === 'MASTER' && mastership.epoch === this.gateEpoch;
@@ -110,7 +110,8 @@ export class FailoverIpResource implements Resource<FailoverIpDesired, FailoverI
       contested: current && this.gate.contested,
       reclaimNotBefore: current && hold !== null && hold > now ? iso(hold) : null,
       lastClaimAt: this.lastClaimAt === null ? null : iso(this.lastClaimAt),
-      pausedUntil: paused === null ? null : iso(paused),
+      // A 429 (Retry-After) or a credential failure paused OVH calls until then: the later one.
+      pausedUntil: paused === null ? null : iso(paused.until),
       // move, vmac: the last read answered; shared-vmac: and found the IP on the shared vMAC.
       verify: this.lastRead ? { ok: this.lastRead.ok, at: iso(this.lastRead.at), error: this.lastRead.error } : { ok: null, at: null, error: null },
       calls: { ...this.client.calls() } as Record<string, number>,
