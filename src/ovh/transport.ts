@@ -2,6 +2,7 @@
 // AbortSignal), a capped body, classification into typed errors, a log line and a counter.
 import type { Logger } from 'pino';
 import { request, type Dispatcher } from 'undici';
+import { redactSecrets } from '../redact.js';
 import { OvhError, parseErrorBody, type OvhErrorCode } from './errors.js';
 
 /** Calls by result, for status and metrics (names are read by the blue/green status code). */
@@ -158,7 +159,7 @@ function header(headers: Record<string, string | string[] | undefined>, name: st
 /** A header value for an error's details: printable, at most 100 characters. */
 function shortHeader(headers: Record<string, string | string[] | undefined>, name: string): string | null {
   const value = header(headers, name);
-  return value === null ? null : value.replace(/[^\x20-\x7e]+/g, ' ').slice(0, 100);
+  return value === null ? null : redactSecrets(value.replace(/[^\x20-\x7e]+/g, ' ')).slice(0, 100);
 }
 
 async function readCapped(body: Dispatcher.ResponseData['body'], max: number, tooLarge: () => Error): Promise<string> {

@@ -2,6 +2,7 @@
 // of status, never a second source of truth. Format reference:
 // https://prometheus.io/docs/instrumenting/exposition_formats/#text-based-format
 // (HELP escapes '\' and newline; label values escape '\', '"' and newline).
+import { redactSecrets } from '../redact.js';
 import type { ResourceStatus, StatusReport } from './model.js';
 import { escapeHelp, escapeLabelValue, formatValue } from './prom-text.js';
 
@@ -204,7 +205,7 @@ export function renderMetrics(report: StatusReport): string {
     { value: seconds(report.heartbeatAt) },
   ]);
 
-  return families.map(renderFamily).join('');
+  return redactSecrets(families.map(renderFamily).join(''));
 }
 
 function renderFamily(family: Family): string {

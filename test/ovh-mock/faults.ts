@@ -27,6 +27,17 @@ export interface FaultRule {
   /** How many requests it hits; Infinity until cleared. Default 1. */
   times?: number;
   headers?: Record<string, string>;
+  /**
+   * 'status' only: the error message quotes the request, its body and every header (a hostile or
+   * careless endpoint; seen on an OAuth2 token endpoint returning the form body in its 400).
+   */
+  echo?: boolean;
+}
+
+/** The error body of an echoing endpoint: the token endpoint's shape or the API's. */
+export function echoBodyFor(tokenEndpoint: boolean, rawBody: string, headers: Record<string, unknown>): unknown {
+  const quoted = `request body "${rawBody}", headers ${JSON.stringify(headers)}`;
+  return tokenEndpoint ? { error: 'invalid_request', error_description: `cannot process ${quoted}` } : { class: 'Client::BadRequest', message: `Invalid request: ${quoted}` };
 }
 
 /** Default OVH-shaped error bodies by status. */

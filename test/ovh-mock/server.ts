@@ -7,7 +7,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import { ruleCovers } from '../../src/ovh/access.js';
 import { signRequest } from '../../src/ovh/signing.js';
 import { handleAdmin } from './admin.js';
-import { errorBodyFor, MockFaults, type FaultRule } from './faults.js';
+import { echoBodyFor, errorBodyFor, MockFaults, type FaultRule } from './faults.js';
 import { matchRoute, type Route } from './routes.js';
 import { MockState, type BindingListener, type MockStateInit } from './state.js';
 
@@ -123,7 +123,7 @@ export async function startOvhMock(options: OvhMockOptions = {}): Promise<OvhMoc
       if (fault.kind === 'slow') await new Promise((r) => setTimeout(r, fault.delayMs ?? 5000));
       if (fault.kind === 'status') {
         const status = fault.status ?? 500;
-        const body = fault.body === undefined ? errorBodyFor(status) : fault.body;
+        const body = fault.echo ? echoBodyFor(isToken, rawBody, req.headers) : fault.body === undefined ? errorBodyFor(status) : fault.body;
         return finish(res, entry, status, body, queryId, fault.headers);
       }
       if (fault.kind === 'truncate') {
