@@ -7,8 +7,13 @@ export type FaultKind =
   | 'status'
   /** Wait `delayMs` (real time) before answering normally. */
   | 'slow'
-  /** Destroy the socket without answering. */
+  /** Destroy the socket without answering (the request is never handled). */
   | 'reset'
+  /** Handle the request (a write's task starts), then destroy the socket: the answer is lost. */
+  | 'lost'
+  /** Hold the request unhandled until `release` settles, then handle it: a request that reaches
+   *  OVH after the client gave up on it (its timeout), and starts its task then. */
+  | 'hold'
   /** Announce a longer Content-Length than sent, then close. */
   | 'truncate'
   /** A 200 whose body is 2 MiB. */
@@ -24,6 +29,8 @@ export interface FaultRule {
   status?: number;
   body?: unknown;
   delayMs?: number;
+  /** 'hold': the request is handled once this settles. */
+  release?: Promise<unknown>;
   /** How many requests it hits; Infinity until cleared. Default 1. */
   times?: number;
   headers?: Record<string, string>;

@@ -9,7 +9,7 @@ import { signRequest } from '../../src/ovh/signing.js';
 import { handleAdmin } from './admin.js';
 import { echoBodyFor, errorBodyFor, MockFaults, type FaultRule } from './faults.js';
 import { matchRoute, type Route } from './routes.js';
-import { MockState, type BindingListener, type MockStateInit } from './state.js';
+import { MockState, type BindingListener, type MockScheduler, type MockStateInit } from './state.js';
 
 export interface OvhMockOptions {
   port?: number;
@@ -19,6 +19,8 @@ export interface OvhMockOptions {
   onBindingChange?: BindingListener;
   /** Moves tasks along on a real timer (the lab), so bindings change without requests. */
   tickIntervalMs?: number;
+  /** Moves tasks along on this scheduler (a test's fake clock), at their exact phase ends. */
+  schedule?: MockScheduler;
   /** Serve /_mock/… admin routes (the standalone process). */
   admin?: boolean;
   /** Called once a request is authenticated, before it changes anything (assert "who wrote when"). */
@@ -63,6 +65,7 @@ export async function startOvhMock(options: OvhMockOptions = {}): Promise<OvhMoc
   const now = options.now ?? Date.now;
   const state = new MockState(now, options.state);
   if (options.onBindingChange) state.onBindingChange(options.onBindingChange);
+  state.schedule = options.schedule ?? null;
   const faults = new MockFaults((outcome) => {
     state.nextOutcome = outcome;
   });
@@ -121,6 +124,7 @@ export async function startOvhMock(options: OvhMockOptions = {}): Promise<OvhMoc
         return;
       }
       if (fault.kind === 'slow') await new Promise((r) => setTimeout(r, fault.delayMs ?? 5000));
+      if (fault.kind === 'hold') await fault.release?.catch(() => undefined);
       if (fault.kind === 'status') {
         const status = fault.status ?? 500;
         const body = fault.echo ? echoBodyFor(isToken, rawBody, req.headers) : fault.body === undefined ? errorBodyFor(status) : fault.body;
@@ -204,6 +208,10 @@ export async function startOvhMock(options: OvhMockOptions = {}): Promise<OvhMoc
   function finish(res: ServerResponse, entry: MockRequest, status: number, body: unknown, queryId: string, headers: Record<string, string> = {}): void {
     entry.status = status;
     entry.responseBody = body;
+    if (entry.fault === 'lost') {
+      res.socket?.destroy();
+      return;
+    }
     send(res, status, body, queryId, headers);
   }
 
