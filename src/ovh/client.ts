@@ -92,13 +92,16 @@ export class OvhClient {
     return this.authPause && this.authPause.until > this.options.clock.now() ? this.authPause.until : null;
   }
 
-  /** The pause in force (a 429's Retry-After, or a credential failure), the later one; null: none. */
+  /**
+   * The pause in force (a 429's Retry-After, or a credential failure): until the later end; the
+   * reason is `auth` while a credential pause lasts (it needs an operator), else `rate-limited`.
+   */
   pausedUntil(): ClientPause | null {
     const now = this.options.clock.now();
-    const pauses: ClientPause[] = [];
-    if (this.authPause && this.authPause.until > now) pauses.push({ until: this.authPause.until, reason: 'auth' });
-    if (this.ratePause && this.ratePause.until > now) pauses.push({ until: this.ratePause.until, reason: 'rate-limited' });
-    return pauses.reduce<ClientPause | null>((later, p) => (later === null || p.until > later.until ? p : later), null);
+    const auth = this.authPause && this.authPause.until > now ? this.authPause.until : null;
+    const rate = this.ratePause && this.ratePause.until > now ? this.ratePause.until : null;
+    if (auth === null && rate === null) return null;
+    return { until: Math.max(auth ?? 0, rate ?? 0), reason: auth !== null ? 'auth' : 'rate-limited' };
   }
 
   /**

@@ -168,6 +168,8 @@ export interface FailoverIpStatus {
   lastClaimAt: string | null;
   /** OVH asked us to pause (429 Retry-After, auth failure) until then (ISO), else null. */
   pausedUntil: string | null;
+  /** Why: `auth` while a credential pause lasts (whichever ends later), else `rate-limited`. */
+  pauseReason?: 'auth' | 'rate-limited' | null;
   /**
    * A write whose answer was lost (timeout, reset): no write again until its task or effect
    * shows up or `lookingUntil` passes. Absent for strategies that make no writes.

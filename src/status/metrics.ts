@@ -117,7 +117,8 @@ export function renderMetrics(report: StatusReport): string {
   );
 
   add('ovh_auth_paused', 'gauge', 'Per OVH failover IP: 1 while its API calls are paused after a credential failure.', [
-    ...ovh.map(({ id, status }) => ({ labels: { resource: id }, value: status.pausedUntil === null ? 0 : 1 })),
+    // pausedUntil also covers a 429's Retry-After pause: that one is not a credential failure.
+    ...ovh.map(({ id, status }) => ({ labels: { resource: id }, value: status.pausedUntil === null || status.pauseReason === 'rate-limited' ? 0 : 1 })),
   ]);
   add('ovh_verify_ok', 'gauge', 'Per OVH failover IP: 1 when the last read of its binding answered (shared-vmac: and found it on the shared vMAC), 0 when not; absent before the first.', [
     ...ovh.flatMap(({ id, status }) => (status.verify.ok === null ? [] : [{ labels: { resource: id }, value: status.verify.ok ? 1 : 0 }])),

@@ -7,6 +7,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ovhPath } from '../../src/ovh/client.js';
 import { OvhError } from '../../src/ovh/errors.js';
 import { retryAfterPauseMs } from '../../src/ovh/retry-after.js';
+import { renderMetrics } from '../../src/status/metrics.js';
+import { drainedReport, withResource } from '../fakes/status-report.js';
 import { FailoverIpResource } from '../../src/resources/failover-ip/resource.js';
 import { FakeClock } from '../fakes/clock.js';
 import { captureLogger } from '../fakes/logger.js';
@@ -91,9 +93,31 @@ describe('429 Retry-After: bounded, never throwing', () => {
     resource.desired(desiredContext('MASTER'));
     await expect(resource.observe(ctx)).rejects.toMatchObject({ code: 'OVH_RATE_LIMITED' });
     expect(client.pausedUntil()).toMatchObject({ reason: 'rate-limited' });
-    expect(resource.status(ctx.mastership)).toMatchObject({ kind: 'ovh', pausedUntil: '2026-11-25T08:02:00.000Z' });
+    const paused = resource.status(ctx.mastership);
+    expect(paused).toMatchObject({ kind: 'ovh', pausedUntil: '2026-11-25T08:02:00.000Z', pauseReason: 'rate-limited' });
+    // A 429 pause is not a credential failure: the critical "auth paused" alert's gauge stays 0.
+    const metrics = renderMetrics(withResource(drainedReport(), `ovh:${IP}`, { kind: 'ovh', detail: paused }));
+    expect(metrics).toMatch(/^carp_failover_ovh_auth_paused\{resource="ovh:192\.0\.2\.10\/32"\} 0$/m);
     await clock.advance(120_000);
-    expect(resource.status(ctx.mastership)).toMatchObject({ pausedUntil: null });
+    expect(resource.status(ctx.mastership)).toMatchObject({ pausedUntil: null, pauseReason: null });
+  });
+});
+
+describe('a credential pause', () => {
+  it('status shows its end and says auth (the gauge behind the critical credentials alert is 1)', async () => {
+    const logger = captureLogger();
+    const client = makeClient(mock.url, legacyCredentials('a'), clock, logger.log, { authRetryMs: 60_000 });
+    const config = routerConfig('a', 'move', mock.url);
+    const resource = new FailoverIpResource({ config, ip: config.ovh.ips[0]!, client, clock });
+    const ctx = resourceContext({ log: logger.log, clock });
+    await client.get(ipPath);
+    mock.faults.add({ kind: 'status', status: 403, path: '/ip/{ip}' }); // INVALID_CREDENTIAL: 60 s
+    await client.get(ipPath).catch(() => undefined);
+    expect(resource.status(ctx.mastership)).toMatchObject({ pausedUntil: '2026-11-25T08:01:00.000Z', pauseReason: 'auth' });
+    const metrics = renderMetrics(withResource(drainedReport(), `ovh:${IP}`, { kind: 'ovh', detail: resource.status(ctx.mastership) }));
+    expect(metrics).toMatch(/^carp_failover_ovh_auth_paused\{resource="ovh:192\.0\.2\.10\/32"\} 1$/m);
+    await clock.advance(60_000);
+    expect(resource.status(ctx.mastership)).toMatchObject({ pausedUntil: null, pauseReason: null });
   });
 });
 

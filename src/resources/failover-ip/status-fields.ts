@@ -50,6 +50,7 @@ export function failoverIpStatus(input: StatusInput): FailoverIpStatus {
     lastClaimAt: input.lastClaimAt === null ? null : iso(input.lastClaimAt),
     // A 429 (Retry-After) or a credential failure paused OVH calls until then: the later one.
     pausedUntil: pause === null ? null : iso(pause.until),
+    pauseReason: pause?.reason ?? null,
     lostAnswer,
     verify: lastRead ? { ok: lastRead.ok, at: iso(lastRead.at), error: lastRead.error } : { ok: null, at: null, error: null },
     calls: { ...client.calls() } as Record<string, number>,
