@@ -1,5 +1,6 @@
 // One base error for the whole service. `code` strings are part of the API: they appear in the
 // status socket, the journal, metrics labels and CLI exit status, so never rename one.
+import { redactDeep, redactSecrets } from './redact.js';
 
 /** Stable error codes. Add new ones at the end of a group; never reuse or rename. */
 export type ErrorCode =
@@ -62,10 +63,11 @@ export class CarpFailoverError extends Error {
   readonly transient: boolean;
 
   constructor(code: ErrorCode, message: string, options: ErrorOptions = {}) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    // A message or detail may quote OVH, which may quote a secret back: never carried further.
+    super(redactSecrets(message), options.cause === undefined ? undefined : { cause: options.cause });
     this.name = new.target.name;
     this.code = code;
-    this.details = options.details ?? {};
+    this.details = redactDeep(options.details ?? {});
     this.transient = options.transient ?? false;
   }
 
@@ -89,6 +91,6 @@ export function summarizeError(error: unknown): ErrorSummary {
   if (error instanceof Error && error.name === 'AbortError') {
     return { code: 'ABORTED', message: error.message, details: {}, transient: true };
   }
-  const message = error instanceof Error ? error.message : String(error);
+  const message = redactSecrets(error instanceof Error ? error.message : String(error));
   return { code: 'INTERNAL', message, details: {}, transient: true };
 }

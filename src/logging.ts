@@ -1,5 +1,6 @@
 // The root logger: pino JSON lines on stdout (daemon(8) forwards them to syslog).
 import pino, { type Logger } from 'pino';
+import { redactSecrets } from './redact.js';
 
 /** Keys that may carry secrets anywhere in a log object; pino replaces their values. */
 export const REDACT_PATHS = [
@@ -36,6 +37,8 @@ export function createLogger(level: string, destination?: pino.DestinationStream
       level,
       base: { name: 'carp-failover' },
       redact: { paths: [...REDACT_PATHS], censor: '[redacted]' },
+      // Keys above catch secrets by name; this catches a secret value anywhere in a line.
+      hooks: { streamWrite: redactSecrets },
       timestamp: pino.stdTimeFunctions.isoTime,
     },
     destination ?? pino.destination({ fd: 1, sync: true }),

@@ -1,5 +1,6 @@
 // Small text helpers shared by the status and history formatters: aligned tables, ages and
 // one-cell renderings of arbitrary JSON (desired/actual are whatever a resource reports).
+import { redactSecrets } from '../redact.js';
 
 /** Left-aligned columns separated by two spaces; the header is upper-case. */
 export function table(header: readonly string[], rows: readonly (readonly string[])[]): string[] {
@@ -45,5 +46,5 @@ export function cell(value: unknown, max = 40): string {
 
 /** Strips control characters so a hostile string from the service cannot drive the terminal. */
 export function sanitize(text: string): string {
-  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, ' ');
+  return redactSecrets(text).replace(/[\u0000-\u001f\u007f-\u009f]/g, ' ');
 }

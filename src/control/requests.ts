@@ -1,6 +1,7 @@
 // Protocol v1 on the server side: one JSON request line in, one JSON reply line out, for both
 // sockets. Nothing a client sends can make this throw: every failure becomes an error reply.
 import { summarizeError, type ErrorCode } from '../errors.js';
+import { redactSecrets } from '../redact.js';
 import { PROTOCOL_VERSION, READ_COMMANDS, WRITE_COMMANDS, type Command, type ReadCommand, type Reply } from './protocol.js';
 import type { ServiceApi } from './service-api.js';
 import { HISTORY_LIMITS } from '../status/history.js';
@@ -102,7 +103,8 @@ function parseRequest(line: string): Parsed {
 
 function reply(value: Reply): string {
   try {
-    return JSON.stringify(value);
+    // status and history may quote an error that quoted a secret: never sent to a client.
+    return redactSecrets(JSON.stringify(value));
   } catch (error) {
     return JSON.stringify({ version: PROTOCOL_VERSION, id: value.id, ok: false, error: { code: 'INTERNAL', message: `reply not serializable: ${(error as Error).message}` } });
   }

@@ -90,6 +90,8 @@ const tokenAnswer = z.object({ access_token: z.string().min(1), expires_in: z.nu
 export class OAuth2Auth implements OvhAuth {
   readonly kind = 'oauth2';
   private token: { value: Secret; expiresAtMs: number; refreshAtMs: number } | null = null;
+  /** The token before the current one: still redacted (a late echo of a call that carried it). */
+  private previous: Secret | null = null;
   private pending: Promise<Secret> | null = null;
 
   constructor(
@@ -106,7 +108,7 @@ export class OAuth2Auth implements OvhAuth {
 
   async recover(error: OvhError): Promise<boolean> {
     if (error.status !== 401 || error.path === this.tokenPath()) return false;
-    this.token = null;
+    this.retire();
     return true;
   }
 
@@ -122,6 +124,14 @@ export class OAuth2Auth implements OvhAuth {
       this.pending = null;
     });
     return this.pending;
+  }
+
+  /** Drops the current token; the one before it stops being redacted (the registry stays small). */
+  private retire(): void {
+    if (this.token === null) return;
+    this.previous?.forget();
+    this.previous = this.token.value;
+    this.token = null;
   }
 
   private tokenPath(): string {
@@ -158,6 +168,7 @@ export class OAuth2Auth implements OvhAuth {
     // Refresh a minute early (or at half-life for short tokens) so no call carries a dying token.
     const margin = Math.min(60_000, lifetimeMs / 2);
     const value = new Secret(parsed.data.access_token);
+    this.retire();
     this.token = { value, expiresAtMs: now + lifetimeMs, refreshAtMs: now + lifetimeMs - margin };
     return value;
   }

@@ -10,6 +10,7 @@ import type { Clock } from '../host/ports.js';
 import { LegacyAuth, OAuth2Auth, type OvhAuth } from './auth.js';
 import type { OvhCredentials } from './credentials.js';
 import { resolveEndpoint } from './endpoints.js';
+import { retryAfterPauseMs } from './retry-after.js';
 import { CREDENTIAL_ERROR_CODES, OvhError } from './errors.js';
 import { ovhJson } from './signing.js';
 import { OvhTransport, type OvhCallCounts } from './transport.js';
@@ -30,8 +31,14 @@ export interface OvhClientOptions {
   /** First pause after a credential failure; doubles up to authRetryMaxMs. */
   authRetryMs?: number;
   authRetryMaxMs?: number;
-  /** Pause after a 429 without Retry-After. */
+  /** Pause after a 429 without a readable Retry-After. */
   rateLimitPauseMs?: number;
+}
+
+/** Why the client is not calling OVH for now, and until when (epoch ms). */
+export interface ClientPause {
+  until: number;
+  reason: 'rate-limited' | 'auth';
 }
 
 export interface CallOptions {
@@ -83,6 +90,18 @@ export class OvhClient {
   /** When credential failures have paused the client: until when, and why. */
   authPausedUntil(): number | null {
     return this.authPause && this.authPause.until > this.options.clock.now() ? this.authPause.until : null;
+  }
+
+  /**
+   * The pause in force (a 429's Retry-After, or a credential failure): until the later end; the
+   * reason is `auth` while a credential pause lasts (it needs an operator), else `rate-limited`.
+   */
+  pausedUntil(): ClientPause | null {
+    const now = this.options.clock.now();
+    const auth = this.authPause && this.authPause.until > now ? this.authPause.until : null;
+    const rate = this.ratePause && this.ratePause.until > now ? this.ratePause.until : null;
+    if (auth === null && rate === null) return null;
+    return { until: Math.max(auth ?? 0, rate ?? 0), reason: auth !== null ? 'auth' : 'rate-limited' };
   }
 
   /**
@@ -160,9 +179,10 @@ export class OvhClient {
       this.authPause = { until: now + wait, error, nextMs: Math.min(wait * 2, max) };
       this.options.log.error({ code: error.code, errorCode: error.errorCode, status: error.status, queryId: error.queryId, pauseMs: wait }, 'ovh credentials rejected: pausing OVH calls');
     } else if (error.code === 'OVH_RATE_LIMITED' && error.status === 429) {
-      const retryAfterS = error.details.retryAfterS;
-      const wait = typeof retryAfterS === 'number' ? retryAfterS * 1000 : (this.options.rateLimitPauseMs ?? 60_000);
+      const header = (name: string) => (typeof error.details[name] === 'string' ? (error.details[name] as string) : null);
+      const wait = retryAfterPauseMs({ retryAfter: header('retryAfter'), date: header('serverDate') }, now, this.options.rateLimitPauseMs ?? 60_000);
       this.ratePause = { until: now + wait, error };
+      this.options.log.warn({ code: error.code, queryId: error.queryId, retryAfter: header('retryAfter'), pauseMs: wait, pausedUntil: new Date(now + wait).toISOString() }, 'ovh asked us to slow down (429): pausing OVH calls');
     }
   }
 

@@ -3,6 +3,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import ini from 'ini';
 import { CarpFailoverError } from '../errors.js';
+import { MIN_SECRET_LENGTH } from '../redact.js';
 import { isEndpointName, OVH_ENDPOINTS, type OvhEndpointName } from './endpoints.js';
 import { Secret } from './secret.js';
 
@@ -85,18 +86,25 @@ export function parseOvhCredentials(text: string, path: string): OvhCredentials 
   const get = (name: string) => stringValue(keys[name]);
   const legacy = ['application_key', 'application_secret', 'consumer_key'] as const;
   const oauth2 = ['client_id', 'client_secret'] as const;
+  // A secret this short cannot be told apart from ordinary text, so it could not be kept out of
+  // logs if OVH quoted it back (src/redact.ts); OVH's own are 32 characters.
+  const secret = (name: string): Secret => {
+    const value = get(name)!;
+    if (value.length < MIN_SECRET_LENGTH) throw invalid(path, `[${endpoint}] ${name} is ${value.length} characters long; OVH's are 32 (at least ${MIN_SECRET_LENGTH} accepted): check the value`);
+    return new Secret(value);
+  };
   const haveLegacy = legacy.filter((k) => get(k) !== undefined);
   const haveOauth2 = oauth2.filter((k) => get(k) !== undefined);
   if (haveOauth2.length === oauth2.length) {
-    return { kind: 'oauth2', endpoint, clientId: get('client_id')!, clientSecret: new Secret(get('client_secret')!) };
+    return { kind: 'oauth2', endpoint, clientId: get('client_id')!, clientSecret: secret('client_secret') };
   }
   if (haveLegacy.length === legacy.length) {
     return {
       kind: 'legacy',
       endpoint,
       applicationKey: get('application_key')!,
-      applicationSecret: new Secret(get('application_secret')!),
-      consumerKey: new Secret(get('consumer_key')!),
+      applicationSecret: secret('application_secret'),
+      consumerKey: secret('consumer_key'),
     };
   }
   const missing = haveOauth2.length > 0 ? oauth2.filter((k) => !haveOauth2.includes(k)) : legacy.filter((k) => !haveLegacy.includes(k));

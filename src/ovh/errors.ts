@@ -1,6 +1,7 @@
 // Typed OVH API errors: everything support asks for (QueryId) and everything the reconciler needs
 // to decide (transient or not), never a secret.
 import { CarpFailoverError, type ErrorCode } from '../errors.js';
+import { redactDeep, redactSecrets } from '../redact.js';
 
 export type OvhErrorCode = Extract<ErrorCode, 'OVH_HTTP' | 'OVH_AUTH' | 'OVH_RATE_LIMITED' | 'OVH_TIMEOUT' | 'OVH_NETWORK' | 'OVH_BAD_RESPONSE'>;
 
@@ -34,7 +35,9 @@ export class OvhError extends CarpFailoverError {
   readonly queryId: string | null;
   readonly attempt: number;
 
-  constructor(code: OvhErrorCode, info: OvhErrorInfo, options: { cause?: unknown; transient: boolean; extra?: Record<string, unknown> }) {
+  constructor(code: OvhErrorCode, given: OvhErrorInfo, options: { cause?: unknown; transient: boolean; extra?: Record<string, unknown> }) {
+    // Every field may quote the server (which may quote our request): no secret survives here.
+    const info = redactDeep(given);
     super(code, describe(info), {
       cause: options.cause,
       transient: options.transient,
@@ -77,7 +80,8 @@ export function parseErrorBody(text: string): OvhErrorBody {
     const body = JSON.parse(text) as unknown;
     if (body !== null && typeof body === 'object' && !Array.isArray(body)) {
       const record = body as Record<string, unknown>;
-      const str = (v: unknown) => (typeof v === 'string' ? v.slice(0, 500) : null);
+      // Redact before cutting: a secret cut in two would no longer be recognised.
+      const str = (v: unknown) => (typeof v === 'string' ? redactSecrets(v).slice(0, 500) : null);
       // OAuth2 token errors: {"error":"invalid_client","error_description":"…"}
       const oauthError = str(record.error);
       return {
@@ -89,7 +93,7 @@ export function parseErrorBody(text: string): OvhErrorBody {
   } catch {
     // not JSON: fall through
   }
-  return { ...empty, message: `non-JSON body: ${printable(text).slice(0, 200)}` };
+  return { ...empty, message: `non-JSON body: ${printable(redactSecrets(text)).slice(0, 200)}` };
 }
 
 function printable(text: string): string {

@@ -2,6 +2,7 @@
 // AbortSignal), a capped body, classification into typed errors, a log line and a counter.
 import type { Logger } from 'pino';
 import { request, type Dispatcher } from 'undici';
+import { redactSecrets } from '../redact.js';
 import { OvhError, parseErrorBody, type OvhErrorCode } from './errors.js';
 
 /** Calls by result, for status and metrics (names are read by the blue/green status code). */
@@ -46,7 +47,6 @@ export interface ExchangeResult {
   /** Parsed JSON, null for an empty body. */
   data: unknown;
   queryId: string | null;
-  retryAfterS: number | null;
 }
 
 const DEFAULT_MAX_BODY = 1024 * 1024;
@@ -79,10 +79,10 @@ export class OvhTransport {
       status = res.statusCode;
       queryId = header(res.headers, 'x-ovh-queryid');
       const text = await readCapped(res.body, this.options.maxBodyBytes ?? DEFAULT_MAX_BODY, () => this.fail(ex, 'OVH_BAD_RESPONSE', status, queryId, started, true, 'badResponse', { ovhMessage: 'response body too large' }));
-      const retryAfter = Number(header(res.headers, 'retry-after'));
-      const retryAfterS = Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : null;
-      if (status >= 200 && status < 300) return { status, data: this.parse(ex, text, status, queryId, started), queryId, retryAfterS };
-      throw this.httpError(ex, status, text, queryId, started, retryAfterS);
+      if (status >= 200 && status < 300) return { status, data: this.parse(ex, text, status, queryId, started), queryId };
+      // Kept as received (bounded): the client decides the pause with its own clock.
+      const retry = { retryAfter: shortHeader(res.headers, 'retry-after'), serverDate: shortHeader(res.headers, 'date') };
+      throw this.httpError(ex, status, text, queryId, started, retry);
     } catch (error) {
       if (error instanceof OvhError) throw error;
       if (ex.signal?.aborted) throw error;
@@ -107,11 +107,11 @@ export class OvhTransport {
     }
   }
 
-  private httpError(ex: Exchange, status: number, text: string, queryId: string | null, started: number, retryAfterS: number | null): OvhError {
+  private httpError(ex: Exchange, status: number, text: string, queryId: string | null, started: number, retry: { retryAfter: string | null; serverDate: string | null }): OvhError {
     const body = parseErrorBody(text);
     const fields = { errorCode: body.errorCode, errorClass: body.errorClass, ovhMessage: body.message };
     const invalidSignature = body.errorCode === 'INVALID_SIGNATURE' || (status === 400 && /invalid signature/i.test(body.message ?? ''));
-    if (status === 429) return this.fail(ex, 'OVH_RATE_LIMITED', status, queryId, started, true, 'rateLimited', fields, undefined, { retryAfterS });
+    if (status === 429) return this.fail(ex, 'OVH_RATE_LIMITED', status, queryId, started, true, 'rateLimited', fields, undefined, retry);
     if (status === 401 || status === 403 || invalidSignature || (ex.authEndpoint && status >= 400 && status < 500)) {
       return this.fail(ex, 'OVH_AUTH', status, queryId, started, false, 'auth', fields);
     }
@@ -154,6 +154,12 @@ function header(headers: Record<string, string | string[] | undefined>, name: st
   const value = headers[name];
   if (Array.isArray(value)) return value[0] ?? null;
   return value ?? null;
+}
+
+/** A header value for an error's details: printable, at most 100 characters. */
+function shortHeader(headers: Record<string, string | string[] | undefined>, name: string): string | null {
+  const value = header(headers, name);
+  return value === null ? null : redactSecrets(value.replace(/[^\x20-\x7e]+/g, ' ')).slice(0, 100);
 }
 
 async function readCapped(body: Dispatcher.ResponseData['body'], max: number, tooLarge: () => Error): Promise<string> {

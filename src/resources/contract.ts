@@ -145,6 +145,11 @@ export interface OvhTaskStatus {
   ours: boolean;
   since: string;
   ageMs: number;
+  /**
+   * Until when it holds a claim back (ISO); null or absent: until it ends. A vMAC task on the
+   * server names no IP, so it is waited on for a bounded time only.
+   */
+  blocksUntil?: string | null;
 }
 
 /** The failover IP (any strategy). */
@@ -163,6 +168,13 @@ export interface FailoverIpStatus {
   lastClaimAt: string | null;
   /** OVH asked us to pause (429 Retry-After, auth failure) until then (ISO), else null. */
   pausedUntil: string | null;
+  /** Why: `auth` while a credential pause lasts (whichever ends later), else `rate-limited`. */
+  pauseReason?: 'auth' | 'rate-limited' | null;
+  /**
+   * A write whose answer was lost (timeout, reset): no write again until its task or effect
+   * shows up or `lookingUntil` passes. Absent for strategies that make no writes.
+   */
+  lostAnswer?: { step: string; target: string; sentAt: string; lookingUntil: string } | null;
   /** The periodic verification of the binding (shared-vmac: bound to the shared vMAC). */
   verify: { ok: boolean | null; at: string | null; error: string | null };
   calls: Record<string, number>;

@@ -6,6 +6,7 @@ import { appendFile, mkdir, rename, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { Logger } from 'pino';
 import type { Config } from '../config/schema.js';
+import { redactSecrets } from '../redact.js';
 import type { NodeRole, VhidState } from '../model.js';
 import { HISTORY_LIMITS, historyLimit, readTimelines } from './history.js';
 import { freeBytes, JOURNAL_RESERVE_BYTES } from './journal-space.js';
@@ -71,7 +72,7 @@ export class Journal {
 
   /** Queues one entry; never throws, never blocks the caller. */
   append(entry: JournalEntry): void {
-    const line = `${JSON.stringify(bounded(entry))}\n`;
+    const line = `${redactSecrets(JSON.stringify(bounded(entry)))}\n`;
     this.chain = this.chain.then(() => this.write(line));
   }
 

@@ -2,6 +2,7 @@
 // of status, never a second source of truth. Format reference:
 // https://prometheus.io/docs/instrumenting/exposition_formats/#text-based-format
 // (HELP escapes '\' and newline; label values escape '\', '"' and newline).
+import { redactSecrets } from '../redact.js';
 import type { ResourceStatus, StatusReport } from './model.js';
 import { escapeHelp, escapeLabelValue, formatValue } from './prom-text.js';
 
@@ -117,7 +118,8 @@ export function renderMetrics(report: StatusReport): string {
   );
 
   add('ovh_auth_paused', 'gauge', 'Per OVH failover IP: 1 while its API calls are paused after a credential failure.', [
-    ...ovh.map(({ id, status }) => ({ labels: { resource: id }, value: status.pausedUntil === null ? 0 : 1 })),
+    // pausedUntil also covers a 429's Retry-After pause: that one is not a credential failure.
+    ...ovh.map(({ id, status }) => ({ labels: { resource: id }, value: status.pausedUntil === null || status.pauseReason === 'rate-limited' ? 0 : 1 })),
   ]);
   add('ovh_verify_ok', 'gauge', 'Per OVH failover IP: 1 when the last read of its binding answered (shared-vmac: and found it on the shared vMAC), 0 when not; absent before the first.', [
     ...ovh.flatMap(({ id, status }) => (status.verify.ok === null ? [] : [{ labels: { resource: id }, value: status.verify.ok ? 1 : 0 }])),
@@ -204,7 +206,7 @@ export function renderMetrics(report: StatusReport): string {
     { value: seconds(report.heartbeatAt) },
   ]);
 
-  return families.map(renderFamily).join('');
+  return redactSecrets(families.map(renderFamily).join(''));
 }
 
 function renderFamily(family: Family): string {

@@ -7,8 +7,13 @@ export type FaultKind =
   | 'status'
   /** Wait `delayMs` (real time) before answering normally. */
   | 'slow'
-  /** Destroy the socket without answering. */
+  /** Destroy the socket without answering (the request is never handled). */
   | 'reset'
+  /** Handle the request (a write's task starts), then destroy the socket: the answer is lost. */
+  | 'lost'
+  /** Hold the request unhandled until `release` settles, then handle it: a request that reaches
+   *  OVH after the client gave up on it (its timeout), and starts its task then. */
+  | 'hold'
   /** Announce a longer Content-Length than sent, then close. */
   | 'truncate'
   /** A 200 whose body is 2 MiB. */
@@ -24,9 +29,22 @@ export interface FaultRule {
   status?: number;
   body?: unknown;
   delayMs?: number;
+  /** 'hold': the request is handled once this settles. */
+  release?: Promise<unknown>;
   /** How many requests it hits; Infinity until cleared. Default 1. */
   times?: number;
   headers?: Record<string, string>;
+  /**
+   * 'status' only: the error message quotes the request, its body and every header (a hostile or
+   * careless endpoint; seen on an OAuth2 token endpoint returning the form body in its 400).
+   */
+  echo?: boolean;
+}
+
+/** The error body of an echoing endpoint: the token endpoint's shape or the API's. */
+export function echoBodyFor(tokenEndpoint: boolean, rawBody: string, headers: Record<string, unknown>): unknown {
+  const quoted = `request body "${rawBody}", headers ${JSON.stringify(headers)}`;
+  return tokenEndpoint ? { error: 'invalid_request', error_description: `cannot process ${quoted}` } : { class: 'Client::BadRequest', message: `Invalid request: ${quoted}` };
 }
 
 /** Default OVH-shaped error bodies by status. */

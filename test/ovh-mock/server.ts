@@ -7,9 +7,9 @@ import type { AddressInfo, Socket } from 'node:net';
 import { ruleCovers } from '../../src/ovh/access.js';
 import { signRequest } from '../../src/ovh/signing.js';
 import { handleAdmin } from './admin.js';
-import { errorBodyFor, MockFaults, type FaultRule } from './faults.js';
+import { echoBodyFor, errorBodyFor, MockFaults, type FaultRule } from './faults.js';
 import { matchRoute, type Route } from './routes.js';
-import { MockState, type BindingListener, type MockStateInit } from './state.js';
+import { MockState, type BindingListener, type MockScheduler, type MockStateInit } from './state.js';
 
 export interface OvhMockOptions {
   port?: number;
@@ -19,6 +19,8 @@ export interface OvhMockOptions {
   onBindingChange?: BindingListener;
   /** Moves tasks along on a real timer (the lab), so bindings change without requests. */
   tickIntervalMs?: number;
+  /** Moves tasks along on this scheduler (a test's fake clock), at their exact phase ends. */
+  schedule?: MockScheduler;
   /** Serve /_mock/… admin routes (the standalone process). */
   admin?: boolean;
   /** Called once a request is authenticated, before it changes anything (assert "who wrote when"). */
@@ -63,6 +65,7 @@ export async function startOvhMock(options: OvhMockOptions = {}): Promise<OvhMoc
   const now = options.now ?? Date.now;
   const state = new MockState(now, options.state);
   if (options.onBindingChange) state.onBindingChange(options.onBindingChange);
+  state.schedule = options.schedule ?? null;
   const faults = new MockFaults((outcome) => {
     state.nextOutcome = outcome;
   });
@@ -70,6 +73,10 @@ export async function startOvhMock(options: OvhMockOptions = {}): Promise<OvhMoc
   const sockets = new Set<Socket>();
   let queryCounter = 0;
   const serverNowS = () => Math.round(now() / 1000) + faults.skewS;
+  // Every answer's Date header comes from the mock's (possibly fake, possibly skewed) clock, as a
+  // real server's comes from its own.
+  const send = (res: ServerResponse, status: number, body: unknown, queryId: string, headers: Record<string, string> = {}) =>
+    sendRaw(res, status, body, queryId, { date: new Date(now() + faults.skewS * 1000).toUTCString(), ...headers });
 
   const server = createServer((req, res) => {
     void handle(req, res).catch((error: unknown) => {
@@ -117,9 +124,10 @@ export async function startOvhMock(options: OvhMockOptions = {}): Promise<OvhMoc
         return;
       }
       if (fault.kind === 'slow') await new Promise((r) => setTimeout(r, fault.delayMs ?? 5000));
+      if (fault.kind === 'hold') await fault.release?.catch(() => undefined);
       if (fault.kind === 'status') {
         const status = fault.status ?? 500;
-        const body = fault.body === undefined ? errorBodyFor(status) : fault.body;
+        const body = fault.echo ? echoBodyFor(isToken, rawBody, req.headers) : fault.body === undefined ? errorBodyFor(status) : fault.body;
         return finish(res, entry, status, body, queryId, fault.headers);
       }
       if (fault.kind === 'truncate') {
@@ -200,6 +208,10 @@ export async function startOvhMock(options: OvhMockOptions = {}): Promise<OvhMoc
   function finish(res: ServerResponse, entry: MockRequest, status: number, body: unknown, queryId: string, headers: Record<string, string> = {}): void {
     entry.status = status;
     entry.responseBody = body;
+    if (entry.fault === 'lost') {
+      res.socket?.destroy();
+      return;
+    }
     send(res, status, body, queryId, headers);
   }
 
@@ -223,7 +235,7 @@ export async function startOvhMock(options: OvhMockOptions = {}): Promise<OvhMoc
   };
 }
 
-function send(res: ServerResponse, status: number, body: unknown, queryId: string, headers: Record<string, string> = {}): void {
+function sendRaw(res: ServerResponse, status: number, body: unknown, queryId: string, headers: Record<string, string> = {}): void {
   const text = body === undefined ? '' : JSON.stringify(body);
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'x-ovh-queryid': queryId, ...headers });
   res.end(text);

@@ -66,8 +66,13 @@ export interface MockStateInit {
   legacy?: Array<Partial<MockLegacyCredential> & { applicationKey: string; applicationSecret: string; consumerKey: string }>;
   oauth2?: Array<Partial<MockOAuthClient> & { clientId: string; clientSecret: string }>;
   durations?: Partial<TaskDurations>;
+  /** Durations by task function ('virtualMacDelete', 'virtualMacAdd'…), over `durations`. */
+  durationsByFunction?: Record<string, TaskDurations>;
   tokenLifetimeS?: number;
 }
+
+/** Runs fn after ms on the mock's clock (a test's FakeClock): tasks then advance on time. */
+export type MockScheduler = (ms: number, fn: () => void) => void;
 
 export const ALL_RULES = [
   { method: 'GET', path: '/*' },
@@ -86,7 +91,13 @@ export class MockState {
   readonly oauthClients = new Map<string, MockOAuthClient>();
   readonly tokens = new Map<string, { clientId: string; expiresAt: number }>();
   durations: TaskDurations;
+  durationsByFunction: Record<string, TaskDurations>;
   tokenLifetimeS: number;
+  /**
+   * When set, each task moves on at its own phase boundaries, as OVH's do, not only when a
+   * request comes: a binding then changes at the exact time its task ends, even if nobody asks.
+   */
+  schedule: MockScheduler | null = null;
   /** How tasks created from now on end. */
   nextOutcome: TaskOutcome = 'done';
   private nextTaskId = 559_188_894;
@@ -98,6 +109,7 @@ export class MockState {
     init: MockStateInit = {},
   ) {
     this.durations = { initMs: 0, todoMs: 0, doingMs: 0, ...init.durations };
+    this.durationsByFunction = { ...init.durationsByFunction };
     this.tokenLifetimeS = init.tokenLifetimeS ?? 3599;
     for (const { ip, routedTo } of init.ips ?? []) this.ips.set(ip, { routedTo });
     for (const server of init.servers ?? []) {
@@ -143,10 +155,14 @@ export class MockState {
       comment: null,
       destination: spec.destination ?? null,
       outcome: this.nextOutcome,
-      durations: { ...this.durations },
+      durations: { ...(this.durationsByFunction[spec.function] ?? this.durations) },
       apply: spec.apply,
     };
     this.tasks.set(task.id, task);
+    if (this.schedule) {
+      const { initMs, todoMs, doingMs } = task.durations;
+      for (const at of [initMs, initMs + todoMs, initMs + todoMs + doingMs]) if (at > 0) this.schedule(at, () => this.tick());
+    }
     this.tick();
     return task;
   }

@@ -24,15 +24,15 @@ describe('checkOvhSecrets', () => {
   });
 
   it('ok for a root-owned 0600 file with a complete set', async () => {
-    writeFileSync(file, '[ovh-eu]\nclient_id=a\nclient_secret=b\n');
+    writeFileSync(file, '[ovh-eu]\nclient_id=a\nclient_secret=b-secret-01\n');
     chmodSync(file, 0o600);
     expect(await checkOvhSecrets(config(), { ownerOk: () => true })).toEqual([{ name: `OVH credentials ${file}`, ok: true, level: 'error', message: 'root-owned, private, OAuth2 client id/secret for ovh-eu' }]);
   });
 
   it.each([
     ['missing', null, 0o600, true, /does not exist/],
-    ['world-readable', '[ovh-eu]\nclient_id=a\nclient_secret=b\n', 0o644, true, /mode 0644; it must be 0600 or 0400/],
-    ['not root-owned', '[ovh-eu]\nclient_id=a\nclient_secret=b\n', 0o600, false, /not root/],
+    ['world-readable', '[ovh-eu]\nclient_id=a\nclient_secret=b-secret-01\n', 0o644, true, /mode 0644; it must be 0600 or 0400/],
+    ['not root-owned', '[ovh-eu]\nclient_id=a\nclient_secret=b-secret-01\n', 0o600, false, /not root/],
     ['incomplete', '[ovh-eu]\napplication_key=a\n', 0o400, true, /missing application_secret, consumer_key/],
   ] as const)('an error when %s', async (_name, text, mode, root, message) => {
     if (text !== null) {

@@ -9,14 +9,14 @@ const PATH = '/usr/local/etc/carp-failover/ovh.conf';
 
 describe('parseOvhCredentials (the OVH SDKs’ ovh.conf)', () => {
   it('reads legacy keys from the section the [default] endpoint names', () => {
-    const creds = parseOvhCredentials('[default]\nendpoint=ovh-ca\n\n[ovh-ca]\napplication_key=AK\napplication_secret=AS\nconsumer_key=CK\n', PATH);
+    const creds = parseOvhCredentials('[default]\nendpoint=ovh-ca\n\n[ovh-ca]\napplication_key=AK\napplication_secret=AS-secret-01\nconsumer_key=CK-secret-01\n', PATH);
     expect(creds).toMatchObject({ kind: 'legacy', endpoint: 'ovh-ca', applicationKey: 'AK' });
-    expect(creds.kind === 'legacy' && creds.applicationSecret.reveal()).toBe('AS');
-    expect(creds.kind === 'legacy' && creds.consumerKey.reveal()).toBe('CK');
+    expect(creds.kind === 'legacy' && creds.applicationSecret.reveal()).toBe('AS-secret-01');
+    expect(creds.kind === 'legacy' && creds.consumerKey.reveal()).toBe('CK-secret-01');
   });
 
   it('reads OAuth2 client credentials; defaults to ovh-eu without [default]', () => {
-    const creds = parseOvhCredentials('; comment\n[ovh-eu]\nclient_id=EU.123\nclient_secret=S\n', PATH);
+    const creds = parseOvhCredentials('; comment\n[ovh-eu]\nclient_id=EU.123\nclient_secret=S-secret-01\n', PATH);
     expect(creds).toMatchObject({ kind: 'oauth2', endpoint: 'ovh-eu', clientId: 'EU.123' });
   });
 
@@ -26,6 +26,8 @@ describe('parseOvhCredentials (the OVH SDKs’ ovh.conf)', () => {
     ['[ovh-eu]\napplication_key=a\napplication_secret=b\n', /\[ovh-eu\] is incomplete: missing consumer_key/],
     ['[ovh-eu]\nclient_id=a\n', /missing client_secret/],
     ['', /has no \[ovh-eu\] section/],
+    ['[ovh-eu]\nclient_id=a\nclient_secret=1234567\n', /\[ovh-eu\] client_secret is 7 characters long; OVH's are 32 \(at least 8 accepted\)/],
+    ['[ovh-eu]\napplication_key=a\napplication_secret=12345678\nconsumer_key=ck\n', /consumer_key is 2 characters long/],
   ])('refuses %j clearly', (text, message) => {
     expect(() => parseOvhCredentials(text, PATH)).toThrow(message);
     try {
@@ -43,7 +45,7 @@ describe('loadOvhCredentials (owner and mode)', () => {
   beforeEach(() => {
     dir = mkdtempSync(join(tmpdir(), 'cf-ovh-creds-'));
     file = join(dir, 'ovh.conf');
-    writeFileSync(file, '[ovh-eu]\napplication_key=AK\napplication_secret=AS\nconsumer_key=CK\n');
+    writeFileSync(file, '[ovh-eu]\napplication_key=AK\napplication_secret=AS-secret-01\nconsumer_key=CK-secret-01\n');
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 

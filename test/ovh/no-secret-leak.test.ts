@@ -46,7 +46,9 @@ describe('no secret reaches logs, status or errors', () => {
       await clock.advance(5000);
     };
     for (let i = 0; i < 4; i++) await run();
-    for (const fault of [{ kind: 'status', status: 500 }, { kind: 'status', status: 401 }, { kind: 'status', status: 403 }, { kind: 'slow', delayMs: 600 }, { kind: 'reset' }, { kind: 'garbage' }] as const) {
+    // Echo: a hostile endpoint quoting our request (its headers carry the token or the consumer
+    // key; the token request's body carries the client secret) in its error.
+    for (const fault of [{ kind: 'status', status: 500 }, { kind: 'status', status: 401 }, { kind: 'status', status: 403 }, { kind: 'slow', delayMs: 600 }, { kind: 'reset' }, { kind: 'garbage' }, { kind: 'status', status: 400, echo: true }, { kind: 'status', status: 503, echo: true }] as const) {
       mock.faults.add({ ...fault, path: /\/1\.0\// });
       await run();
       await clock.advance(120_000);
@@ -56,12 +58,18 @@ describe('no secret reaches logs, status or errors', () => {
     else mock.state.oauthClients.get(OAUTH.clientId)!.clientSecret = 'changed';
     mock.state.tokens.clear();
     await run();
+    // The token endpoint itself echoing the form body (client_secret) in its 400.
+    if (kind === 'oauth2') mock.state.oauthClients.get(OAUTH.clientId)!.clientSecret = OAUTH.clientSecret;
+    mock.faults.add({ kind: 'status', status: 400, path: '/auth/oauth2/token', echo: true });
+    await clock.advance(900_000);
+    await run();
     seen.push(inspect(credentials, { depth: 5 }), JSON.stringify(credentials), String(credentials));
 
     const tokens = [...mock.state.tokens.keys()];
     const canaries = [KEYS.a.applicationSecret, KEYS.a.consumerKey, OAUTH.clientSecret, ...tokens];
     const haystack = [logger.text(), ...seen].join('\n');
     expect(logger.lines.length).toBeGreaterThan(10);
+    expect(haystack).toContain('[redacted]'); // the echoes did reach us
     for (const canary of canaries) expect(haystack).not.toContain(canary);
     expect(haystack).not.toMatch(/\$1\$[0-9a-f]{40}/); // no signature
     expect(haystack).not.toMatch(/Bearer [0-9a-f]/);

@@ -1,6 +1,7 @@
 // Per-mastership memory of our claims: when we last claimed, whether the binding was confirmed
 // ours, and the re-claim backoff when someone keeps moving it away (split brain: `contested`).
 // A new mastership starts with a clean gate: a fresh MASTER claims at once.
+import type { Logger } from 'pino';
 
 export interface ClaimGateLimits {
   minIntervalMs: number;
@@ -22,6 +23,11 @@ export class ClaimGate {
 
   constructor(private readonly limits: ClaimGateLimits) {
     this.intervalMs = limits.minIntervalMs;
+  }
+
+  /** A fresh gate for a new mastership, from config.ovh. */
+  static forConfig(ovh: { reclaim_min_interval_s: number; reclaim_max_interval_s: number }): ClaimGate {
+    return new ClaimGate({ minIntervalMs: ovh.reclaim_min_interval_s * 1000, maxIntervalMs: Math.max(ovh.reclaim_min_interval_s, ovh.reclaim_max_interval_s) * 1000 });
   }
 
   /** The time before which a new claim must not start, null when it may start now. */
@@ -78,5 +84,22 @@ export class ClaimGate {
     this.inProgress = false;
     this.holdUntil = now + this.intervalMs;
     this.intervalMs = Math.min(this.intervalMs * 2, this.limits.maxIntervalMs);
+  }
+
+  /**
+   * A MASTER's fresh read of the binding, said in the logs: ours (contested may clear), or
+   * elsewhere (a move-away no task explains is a split brain, said loudly). `explained`: a task we
+   * followed may have moved it; `ourTaskJustDone`: this mastership's own task just said done.
+   */
+  noteRead(now: number, read: { ours: boolean; target: string | null }, explained: boolean, ourTaskJustDone: boolean, log: Logger, ip: string): void {
+    if (read.ours) {
+      if (this.seenOurs(now)) log.warn({ ip }, 'failover IP stayed here long enough: no longer contested');
+    } else if (this.seenElsewhere(now, explained, read.target === null, ourTaskJustDone)) {
+      const hold = this.notBefore();
+      log.error(
+        { ip, target: read.target, contested: true, reclaimAt: hold === null ? null : new Date(hold).toISOString(), nextIntervalMs: this.intervalMs },
+        'SPLIT BRAIN? the failover IP was moved away from this MASTER; re-claiming with backoff',
+      );
+    }
   }
 }

@@ -22,6 +22,11 @@ export interface TaskView {
   step: StepKind | null;
   /** When we first saw it (ISO): the stuck timeout counts from here. */
   since: string;
+  /**
+   * Until when it holds back a claim (ISO); null: until it ends. Only a server vMAC task that
+   * names no IP has a bound (src/resources/failover-ip/task-wait.ts).
+   */
+  blocksUntil: string | null;
 }
 
 export interface Binding {
@@ -38,6 +43,8 @@ export interface FailoverIpActual {
   holdUntil: string | null;
   /** Why a claim cannot be made at all (our vMAC does not exist), null when it can. */
   blocked: string | null;
+  /** A write's answer was lost: no write before this (ISO) unless its task or effect shows up. */
+  lostAnswerUntil: string | null;
   /** When this was read from OVH (ISO); answers between verifications come from the cache. */
   readAt: string;
   /** Time of this observe (ISO), for plan's hold comparison. */

@@ -17,11 +17,19 @@ export interface PlanOptions {
 
 /** The next step toward desired, [] when the binding already points here (it is the authority). */
 export function planFailoverIp(strategy: Strategy, desired: FailoverIpDesired, actual: FailoverIpActual, options: PlanOptions): Plan<FailoverIpStep> {
+  const at = Date.parse(actual.at);
+  // A pending task that may change the binding leaves it unsettled, even when it points here:
+  // follow it, so that its end (the IP taken off our vMAC by the peer) is seen at the next poll.
+  const { task } = actual;
+  if (task && (task.blocksUntil === null || Date.parse(task.blocksUntil) > at)) return waitFor(`OVH task ${task.taskId} (${task.function}) is ${task.status}`, options.pollMs);
   if (actual.binding.target === desired.boundTo) return steps([]);
-  if (actual.task) return waitFor(`OVH task ${actual.task.taskId} (${actual.task.function}) is ${actual.task.status}`, options.pollMs);
+  // Our last write's answer was lost: it may still start its task; never write it again blind.
+  if (actual.lostAnswerUntil !== null && Date.parse(actual.lostAnswerUntil) > at) {
+    return waitFor(`looking for the task of a write whose answer was lost, until ${actual.lostAnswerUntil}`, options.pollMs);
+  }
   if (actual.blocked) return blocked(new CarpFailoverError('CONFIG_INVALID', `ovh:${options.ip}: ${actual.blocked}`, { details: { ip: options.ip } }));
   if (actual.holdUntil !== null) {
-    const leftMs = Date.parse(actual.holdUntil) - Date.parse(actual.at);
+    const leftMs = Date.parse(actual.holdUntil) - at;
     if (leftMs > 0) return waitFor(`re-claim held until ${actual.holdUntil} (contested)`, Math.max(options.pollMs, leftMs));
   }
   if (strategy === 'move') return steps([{ kind: 'move', to: desired.boundTo }]);

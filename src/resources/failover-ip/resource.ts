@@ -9,10 +9,14 @@ import type { Clock } from '../../host/ports.js';
 import type { OvhClient } from '../../ovh/client.js';
 import type { ApplyResult, DesiredContext, FailoverIpStatus, Mastership, Plan, Resource, ResourceContext } from '../resource.js';
 import { ClaimGate } from './claim-gate.js';
-import { FAILED, PENDING, type Binding, type FailoverIpActual, type FailoverIpDesired, type FailoverIpStep, type TaskView } from './model.js';
+import { isLostAnswer, type LostAnswer } from './lost-answer.js';
+import { FAILED, PENDING, type Binding, type FailoverIpActual, type FailoverIpDesired, type FailoverIpStep } from './model.js';
 import { describeStep, planFailoverIp } from './plan.js';
+import { mustRead } from './read-policy.js';
 import { missingVmacReason, reportSharedVmacLost } from './shared-vmac.js';
-import { strategyFor, VMAC_TASK_FUNCTIONS, type BindingStrategy } from './strategies.js';
+import { firstPendingTask, strategyFor, type BindingStrategy } from './strategies.js';
+import { failoverIpStatus } from './status-fields.js';
+import { taskFailed, TaskTracker, taskStuck } from './task-tracker.js';
 
 export interface FailoverIpResourceOptions {
   config: Config;
@@ -34,7 +38,8 @@ export class FailoverIpResource implements Resource<FailoverIpDesired, FailoverI
   /** The last binding read from OVH; between verifications observe answers from it. */
   private cache: { binding: Binding; oursMissing: boolean; readAtMs: number } | null = null;
   private stale = true;
-  private task: { view: TaskView; firstSeenMs: number } | null = null;
+  /** The task followed and a write whose answer was lost. */
+  private readonly tasks: TaskTracker;
   /** The claim gate belongs to one mastership: `gateEpoch` is the engine's epoch it was made for. */
   private gate: ClaimGate;
   private gateEpoch = -1;
@@ -49,7 +54,8 @@ export class FailoverIpResource implements Resource<FailoverIpDesired, FailoverI
     this.clock = options.clock;
     this.client = client;
     this.strategy = strategyFor(client, ip);
-    this.gate = this.freshGate();
+    this.gate = ClaimGate.forConfig(this.ovh);
+    this.tasks = new TaskTracker(this.ovh);
   }
 
   /** MASTER: bound here; anything else: left alone (a BACKUP never gives the IP back). */
@@ -60,9 +66,9 @@ export class FailoverIpResource implements Resource<FailoverIpDesired, FailoverI
   async observe(ctx: ResourceContext): Promise<FailoverIpActual> {
     const master = ctx.mastership.target === 'MASTER';
     // A new mastership (the engine's epoch moved) starts with a clean claim gate and re-reads:
-    // a cached "ours" may be the peer's by now.
+    // a cached "ours" may be the peer's by now, and its first read lists pending tasks.
     if (master && ctx.mastership.epoch !== this.gateEpoch) {
-      this.gate = this.freshGate();
+      this.gate = ClaimGate.forConfig(this.ovh);
       this.gateEpoch = ctx.mastership.epoch;
       this.stale = true;
     }
@@ -93,146 +99,124 @@ export class FailoverIpResource implements Resource<FailoverIpDesired, FailoverI
   }
 
   status(mastership: Mastership): FailoverIpStatus {
-    const now = this.clock.now();
-    const hold = this.gate.notBefore();
-    const paused = this.client.authPausedUntil();
     // Contested and the re-claim hold belong to a mastership: once it has ended, a BACKUP must
     // not keep reporting (and alerting on) a split brain that has healed.
     const current = mastership.target === 'MASTER' && mastership.epoch === this.gateEpoch;
-    const task = this.task;
-    return {
-      kind: 'ovh',
-      ip: this.options.ip.ip,
-      strategy: this.strategy.name,
-      binding: this.cache ? { ...this.cache.binding } : null,
-      bindingReadAt: this.cache ? iso(this.cache.readAtMs) : null,
-      taskInFlight: task ? { taskId: task.view.taskId, function: task.view.function, status: task.view.status, ours: task.view.ours, since: task.view.since, ageMs: now - task.firstSeenMs } : null,
-      contested: current && this.gate.contested,
-      reclaimNotBefore: current && hold !== null && hold > now ? iso(hold) : null,
-      lastClaimAt: this.lastClaimAt === null ? null : iso(this.lastClaimAt),
-      pausedUntil: paused === null ? null : iso(paused),
-      // move, vmac: the last read answered; shared-vmac: and found the IP on the shared vMAC.
-      verify: this.lastRead ? { ok: this.lastRead.ok, at: iso(this.lastRead.at), error: this.lastRead.error } : { ok: null, at: null, error: null },
-      calls: { ...this.client.calls() } as Record<string, number>,
-    };
-  }
-
-  private freshGate(): ClaimGate {
-    return new ClaimGate({ minIntervalMs: this.ovh.reclaim_min_interval_s * 1000, maxIntervalMs: Math.max(this.ovh.reclaim_min_interval_s, this.ovh.reclaim_max_interval_s) * 1000 });
+    const { ip, strategy } = this.options.ip;
+    return failoverIpStatus({ now: this.clock.now(), ip, strategy, cache: this.cache, tasks: this.tasks, gate: current ? this.gate : null, lastClaimAt: this.lastClaimAt, lastRead: this.lastRead, client: this.client });
   }
 
   private async read(ctx: ResourceContext, master: boolean): Promise<FailoverIpActual> {
     const now = this.clock.now();
-    if (this.task) {
-      await this.pollTask(ctx, now, master);
+    // A first read of this mastership (or after an error or a write) also lists pending tasks,
+    // even when the binding says ours: one may be about to take it off (a quick flap).
+    const firstRead = this.stale;
+    if (this.tasks.current) {
+      await this.pollTask(ctx, now, master, firstRead);
       return this.actual(now);
     }
-    const cached = this.cache;
     const holding = (this.gate.notBefore() ?? 0) > now;
-    // Not MASTER with the IP still here or bound nowhere: only the drain check asks, waiting for
-    // the peer's claim to land; at the verify period its confirmation could lag by up to
-    // verify_period_s (longer than drain --wait's timeout), so it re-reads at the task poll period
-    // until the IP is bound elsewhere.
-    // (shared-vmac: the binding stays on the shared vMAC whoever is MASTER: no claim to wait for.)
-    const waitingForPeer = !master && this.strategy.name !== 'shared-vmac' && cached !== null && (cached.binding.ours || cached.binding.target === null);
-    const maxAgeMs = waitingForPeer ? Math.min(this.ovh.task_poll_ms, this.ovh.verify_period_s * 1000) : this.ovh.verify_period_s * 1000;
-    const fresh = cached !== null && !this.stale && now - cached.readAtMs < maxAgeMs;
-    if (fresh && (cached.binding.ours || !master || holding)) return this.actual(now);
+    const input = { cached: this.stale ? null : this.cache, now, master, holding, lostAnswer: this.tasks.lost !== null, sharedVmac: this.strategy.name === 'shared-vmac', ovh: this.ovh };
+    if (!mustRead(input)) return this.actual(now);
     await this.readBinding(ctx, now, master, 'verify');
-    if (master && !this.cache!.binding.ours) await this.findPendingTask(ctx, now);
+    this.lostWriteFound(ctx, this.tasks.landedIn(this.cache!.binding), 'binding');
+    if (master && (!this.cache!.binding.ours || firstRead || this.tasks.lost)) await this.findPendingTask(ctx, now);
+    const expired = this.tasks.expired(now);
+    if (expired) ctx.log.warn({ ip: this.options.ip.ip, step: expired.kind, sentAt: iso(expired.at) }, 'no trace of the write whose answer was lost: it may be written again');
     return this.actual(now);
+  }
+
+  /** The lost write did reach OVH (its task, or its effect on the binding): it was our claim. */
+  private lostWriteFound(ctx: ResourceContext, lost: LostAnswer | null, how: 'binding' | 'task'): void {
+    if (lost === null) return;
+    this.gate.wrote(lost.at, lost.kind !== 'vmac-remove');
+    this.lastClaimAt = lost.at;
+    ctx.log.warn({ ip: this.options.ip.ip, step: lost.kind, found: how }, 'the write whose answer was lost did reach OVH');
   }
 
   private actual(now: number): FailoverIpActual {
     const cache = this.cache!;
     const hold = this.gate.notBefore();
-    const ip = this.options.ip;
-    const blocked = ip.strategy !== 'move' && cache.oursMissing ? missingVmacReason(ip) : null;
     return {
       binding: { ...cache.binding },
-      task: this.task ? { ...this.task.view } : null,
+      ...this.tasks.actual(now),
       holdUntil: hold !== null && hold > now ? iso(hold) : null,
-      blocked,
+      blocked: this.options.ip.strategy !== 'move' && cache.oursMissing ? missingVmacReason(this.options.ip) : null,
       readAt: iso(cache.readAtMs),
       at: iso(now),
     };
   }
 
   /** Polls the tracked task (one call); at its end re-reads the binding, which has the last word. */
-  private async pollTask(ctx: ResourceContext, now: number, master: boolean): Promise<void> {
-    const tracked = this.task!;
+  private async pollTask(ctx: ResourceContext, now: number, master: boolean, firstRead: boolean): Promise<void> {
+    const tracked = this.tasks.current!;
     const task = await this.strategy.readTask(tracked.view.taskId, ctx.signal);
     tracked.view = { ...tracked.view, status: task.status, comment: task.comment };
     if (PENDING.has(task.status)) {
       if (!this.cache || now - this.cache.readAtMs >= this.ovh.verify_period_s * 1000) await this.readBinding(ctx, now, master, 'verify');
-      if (!this.cache!.binding.ours && now - tracked.firstSeenMs > this.ovh.task_timeout_s * 1000) {
-        throw new CarpFailoverError('OVH_TASK_STUCK', `${this.id}: OVH task ${task.taskId} (${task.function}) still ${task.status} after ${Math.round((now - tracked.firstSeenMs) / 1000)} s`, {
-          transient: true,
-          details: { taskId: task.taskId, function: task.function, status: task.status, ours: tracked.view.ours, since: tracked.view.since },
-        });
-      }
+      if (!this.cache!.binding.ours && now - tracked.firstSeenMs > this.ovh.task_timeout_s * 1000) throw taskStuck(this.id, tracked, task, now);
       return;
     }
-    this.task = null;
+    this.tasks.current = null;
     ctx.log.info({ taskId: task.taskId, function: task.function, status: task.status, ours: tracked.view.ours, durationMs: now - tracked.firstSeenMs }, 'ovh task ended');
-    await this.readBinding(ctx, now, master, 'full', tracked.view.ours && task.status === 'done');
+    // Whatever moved the IP meanwhile is explained by this task when it was not ours, or was ours
+    // from an earlier mastership (the gate is fresh: no claim yet in this one).
+    const ourClaim = tracked.view.ours && this.gate.claimAt !== null;
+    await this.readBinding(ctx, now, master, 'full', ourClaim && task.status === 'done', !ourClaim);
     if (FAILED.has(task.status) && tracked.view.ours && !this.cache!.binding.ours) {
       this.gate.failed(now);
-      throw new CarpFailoverError('OVH_TASK_FAILED', `${this.id}: OVH task ${task.taskId} (${task.function}) ended ${task.status}${task.comment ? `: ${task.comment}` : ''}`, {
-        details: { taskId: task.taskId, function: task.function, status: task.status, comment: task.comment },
-      });
+      throw taskFailed(this.id, task);
     }
-    if (master && !this.cache!.binding.ours) await this.findPendingTask(ctx, now);
+    // Our removal just left the IP unbound, as it meant to: add ours at once (the call budget
+    // is better spent on the claim than on listing tasks again).
+    const asMeant = ourClaim && task.status === 'done' && tracked.view.step === 'vmac-remove' && this.cache!.binding.target === null;
+    if (master && !asMeant && (!this.cache!.binding.ours || firstRead)) await this.findPendingTask(ctx, now);
   }
 
-  private async readBinding(ctx: ResourceContext, now: number, master: boolean, mode: 'verify' | 'full', ourTaskJustDone = false): Promise<void> {
+  private async readBinding(ctx: ResourceContext, now: number, master: boolean, mode: 'verify' | 'full', ourTaskJustDone = false, explained = false): Promise<void> {
     const read = await this.strategy.readBinding(ctx.signal, mode);
     const ours = read.target === this.strategy.ours;
     const previous = this.cache?.binding.target;
     this.cache = { binding: { target: read.target, ours }, oursMissing: read.oursMissing === true, readAtMs: now };
+    // move, vmac: the last read answered; shared-vmac: and found the IP on the shared vMAC.
     this.lastRead = { ok: this.strategy.name !== 'shared-vmac' || ours, at: now, error: null };
     this.stale = false;
     if (previous !== undefined && previous !== read.target) ctx.log.info({ ip: this.options.ip.ip, from: previous, to: read.target, ours }, 'ovh binding changed');
-    if (!master) return;
-    if (!ours && this.options.ip.strategy === 'shared-vmac') reportSharedVmacLost(ctx.log, this.options.ip, read.target, read.oursMissing !== true);
-    if (ours) {
-      if (this.gate.seenOurs(now)) ctx.log.warn({ ip: this.options.ip.ip }, 'failover IP stayed here long enough: no longer contested');
-    } else if (this.gate.seenElsewhere(now, this.task !== null, read.target === null, ourTaskJustDone)) {
-      const hold = this.gate.notBefore();
-      ctx.log.error(
-        { ip: this.options.ip.ip, target: read.target, contested: true, reclaimAt: hold === null ? null : iso(hold), nextIntervalMs: this.gate.intervalMs },
-        'SPLIT BRAIN? the failover IP was moved away from this MASTER; re-claiming with backoff',
-      );
-    }
+    if (master && !ours && this.options.ip.strategy === 'shared-vmac') reportSharedVmacLost(ctx.log, this.options.ip, read.target, read.oursMissing !== true);
+    if (master) this.gate.noteRead(now, { ours, target: read.target }, this.tasks.blocks(now) || explained, ourTaskJustDone, ctx.log, this.options.ip.ip);
   }
 
   /** A pending task on this IP (someone else's, or ours from before a restart): wait for it. */
   private async findPendingTask(ctx: ResourceContext, now: number): Promise<void> {
-    const ids = await this.strategy.pendingTaskIds(ctx.signal);
-    for (const taskId of ids.slice(0, 3)) {
-      const task = await this.strategy.readTask(taskId, ctx.signal);
-      if (!PENDING.has(task.status)) continue;
-      if (this.strategy.name !== 'move' && !VMAC_TASK_FUNCTIONS.has(task.function)) continue;
-      this.task = { view: { taskId, function: task.function, status: task.status, comment: task.comment, ours: false, step: null, since: iso(now) }, firstSeenMs: now };
-      ctx.log.info({ taskId, function: task.function, status: task.status }, 'pending ovh task found: waiting for it');
-      return;
-    }
+    const task = await firstPendingTask(this.strategy, ctx.signal);
+    if (task === null) return;
+    // After a lost answer, the pending task may be the one our write started: ours to follow.
+    const lost = this.tasks.followFound(task, this.strategy.name === 'move', now);
+    ctx.log.info({ taskId: task.taskId, function: task.function, status: task.status, mayBeOurs: lost !== null, blocksClaimUntil: this.tasks.current!.view.blocksUntil ?? 'its end' }, 'pending ovh task found: waiting for it');
+    this.lostWriteFound(ctx, lost, 'task');
   }
 
   private async write(step: FailoverIpStep, ctx: ResourceContext): Promise<ApplyResult> {
     const poll = { requeueAfterMs: this.ovh.task_poll_ms };
-    // One operation in flight per IP: never stack a write on a task.
-    if (this.task || this.writing) return poll;
+    // One operation in flight per IP: never stack a write on a task, nor on a lost answer.
+    if (this.tasks.forbidsWrite(this.clock.now()) || this.writing) return poll;
     this.writing = true;
+    const target = step.kind === 'vmac-remove' ? step.from : step.to;
+    const sentAt = this.clock.now();
     try {
       if (!(await ctx.stillMaster())) {
         throw new CarpFailoverError('NOT_MASTER', `${this.id}: CARP is no longer MASTER here; not calling OVH`, { details: { step: step.kind } });
       }
       ctx.signal.throwIfAborted();
-      const target = step.kind === 'vmac-remove' ? step.from : step.to;
-      const task = await this.strategy.write({ kind: step.kind, target }, ctx.signal);
+      const task = await this.strategy.write({ kind: step.kind, target }, ctx.signal).catch((error: unknown) => {
+        if (isLostAnswer(error)) {
+          const lost = this.tasks.answerLost(step.kind, target, sentAt, this.clock.now());
+          ctx.log.warn({ ip: this.options.ip.ip, step: step.kind, target, lookingUntil: iso(lost.until) }, 'the answer to an ovh write was lost: looking for its task before any new write');
+        }
+        throw error;
+      });
       const now = this.clock.now();
-      this.task = { view: { taskId: task.taskId, function: task.function, status: task.status, comment: task.comment, ours: true, step: step.kind, since: iso(now) }, firstSeenMs: now };
+      this.tasks.followOurs(task, step.kind, now);
       this.gate.wrote(now, step.kind !== 'vmac-remove');
       this.lastClaimAt = now;
       ctx.log.warn({ ip: this.options.ip.ip, step: step.kind, target, taskId: task.taskId }, 'ovh claim submitted');

@@ -186,6 +186,17 @@ export class VmacStrategy implements BindingStrategy {
   }
 }
 
+/** The first pending task (of three at most) that may change the IP's binding; null when none. */
+export async function firstPendingTask(strategy: BindingStrategy, signal: AbortSignal): Promise<OvhTask | null> {
+  for (const taskId of (await strategy.pendingTaskIds(signal)).slice(0, 3)) {
+    const task = await strategy.readTask(taskId, signal);
+    if (!['init', 'todo', 'doing'].includes(task.status)) continue;
+    if (strategy.name !== 'move' && !VMAC_TASK_FUNCTIONS.has(task.function)) continue;
+    return task;
+  }
+  return null;
+}
+
 /** Server tasks that can touch a vMAC binding (dedicated.TaskFunctionEnum); others are not ours to wait for. */
 export const VMAC_TASK_FUNCTIONS: ReadonlySet<string> = new Set([
   'addVirtualMac',

@@ -18,7 +18,7 @@ describe('buildOvhResources', () => {
     const dir = mkdtempSync(join(tmpdir(), 'cf-ovh-wiring-'));
     try {
       const file = join(dir, 'ovh.conf');
-      writeFileSync(file, '[ovh-eu]\nclient_id=a\nclient_secret=b\n');
+      writeFileSync(file, '[ovh-eu]\nclient_id=a\nclient_secret=b-secret-01\n');
       chmodSync(file, 0o600);
       const base = routerConfig('a', 'move', 'http://127.0.0.1:1/1.0');
       const config = { ...base, ovh: { ...base.ovh, credentials: file } };
