@@ -118,10 +118,10 @@ describe('the daemon process, OVH hanging (every call delayed 30 s), two failove
     const lineAt = devd('BACKUP');
     await waitFor('cost raised and GRE down', () => vtysh.cost('gre0') === COST.backup && !bsd.read().gre.gre0, 10_000, 2);
     // The stand-ins log their end as their process exits, just after the state they wrote.
-    const calls = await waitFor('the stand-ins logged both commands', () => {
+    const calls = (await waitFor('the stand-ins logged both commands', () => {
       const all = vtysh.calls();
       return all.some((c) => c.start >= lineAt && c.argv.at(-1) === 'down') ? all : null;
-    }, 5000, 5);
+    }, 5000, 5))!;
     const lastLocal = calls.filter((c) => c.start >= lineAt && (c.argv.includes('down') || c.argv.includes(`ip ospf cost ${COST.backup}`)));
     expect(lastLocal.map((c) => c.argv.at(-1))).toEqual([`ip ospf cost ${COST.backup}`, 'down']);
     const doneAt = Math.max(...lastLocal.map((c) => c.end));
