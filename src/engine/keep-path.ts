@@ -20,7 +20,9 @@ export function keepPathNow(memory: EngineMemory, now: number): { keep: boolean;
     if (resource.lane !== 'provider') return false;
     try {
       const status = resource.status(mastership);
-      return status.kind === 'ovh' && status.binding?.ours === true;
+      // shared-vmac: the binding is the shared vMAC whoever is MASTER; the path follows whoever
+      // carries it, so a BACKUP keeping it would only make two ports source the vMAC.
+      return status.kind === 'ovh' && status.strategy !== 'shared-vmac' && status.binding?.ours === true;
     } catch {
       return false; // a broken status() says nothing about the binding
     }
