@@ -190,6 +190,11 @@ const ovh = z
     reclaim_max_interval_s: z.number().int().min(1).max(86_400).default(900),
     task_poll_ms: ms(100, 600_000).default(5000),
     task_timeout_s: z.number().int().min(5).max(7200).default(300),
+    /**
+     * A node that stopped being MASTER keeps its side of the path (tunnels up) while OVH still
+     * routes a failover IP here, at most this long; null: task_timeout_s; 0: never.
+     */
+    keep_path_s: z.number().int().min(0).max(7200).nullable().default(null),
     ips: z.array(failoverIp).default([]),
   })
   .prefault({});

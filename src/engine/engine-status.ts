@@ -3,9 +3,7 @@ import type { DemotionSnapshot } from '../host/freebsd/ports.js';
 import type { ReadinessHold } from '../resources/resource.js';
 import { isoTime, type StatusReport } from '../status/model.js';
 import type { OperatorFlags } from '../model.js';
-import type { Mastership } from '../resources/resource.js';
-import { targetRole } from './role.js';
-import type { EngineMemory } from './reconcile-run.js';
+import { mastershipOf, type EngineMemory } from './engine-memory.js';
 import { freshState, resourceStatus } from './resource-state.js';
 
 /** What Engine.status() answers. */
@@ -47,7 +45,7 @@ export interface StatusInput {
 export function buildEngineStatus(input: StatusInput): EngineStatus {
   const { memory } = input;
   const holds = input.bootHeld ? [BOOT_HOLD, ...input.holds] : [...input.holds];
-  const mastership: Mastership = { role: memory.role, target: targetRole(memory.role), since: memory.roleSince, epoch: memory.epoch };
+  const mastership = mastershipOf(memory);
   return {
     node: memory.config.node,
     role: memory.role,

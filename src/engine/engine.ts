@@ -1,7 +1,7 @@
-// The reconcile engine: one writer that turns the kernel's CARP state into the desired state of
-// every resource and converges them in order (see reconcile-run.ts for one run, converge.ts for
-// one resource, run-queue.ts for coalescing and demotion-policy.ts for boot/drain/readiness).
-import { randomBytes } from 'node:crypto';
+// The reconcile engine: CARP state → desired state of every resource, converged in two lanes
+// (lane-runner.ts): local (local-lane.ts: CARP, GRE, OSPF, the vMAC carrier) never waits on the
+// network; provider (provider-lane.ts: OVH) runs beside it, aborted when the role changes.
+// converge.ts converges one resource; demotion-policy.ts holds boot/drain/readiness.
 import type { Logger } from 'pino';
 import type { Config } from '../config/schema.js';
 import { CarpFailoverError } from '../errors.js';
@@ -10,18 +10,22 @@ import type { OperatorFlags } from '../model.js';
 import type { CarpObserver, Demotion } from '../host/freebsd/ports.js';
 import type { AnyResource, ReadinessHold } from '../resources/resource.js';
 import type { Journal } from '../status/journal.js';
-import { isoTime, type StatusReport, type Timeline } from '../status/model.js';
-import { ConvergenceTracker } from './convergence.js';
+import type { Timeline } from '../status/model.js';
+import { restartedWhileLeading } from './boot.js';
 import { DemotionPolicy } from './demotion-policy.js';
+import { freshMemory, type EngineMemory, type Transition } from './engine-memory.js';
 import { buildEngineStatus, ENGINE_COUNTERS, type EngineStatus } from './engine-status.js';
-import { closeAll, within } from './lifecycle.js';
+import { LaneRunner, type ReconcileResult } from './lane-runner.js';
+import type { RunOutcome } from './lane-run.js';
+import { closeAll } from './lifecycle.js';
+import { runLocalLane, type LocalOutcome } from './local-lane.js';
+import { runProviderLane } from './provider-lane.js';
 import { collectReadinessHolds } from './readiness.js';
-import { reconcileOnce, type EngineMemory, type RunOutcome } from './reconcile-run.js';
-import { deriveRole } from './role.js';
-import { RunQueue } from './run-queue.js';
+import { RunRecord, type FinishedRun } from './run-record.js';
 import type { Ticker } from './ticker.js';
 
 export type { EngineStatus } from './engine-status.js';
+export type { ReconcileResult } from './lane-runner.js';
 
 /** Everything the engine needs, injected (built only in the daemon). */
 export interface EngineDeps {
@@ -37,30 +41,21 @@ export interface EngineDeps {
   random?: () => number;
 }
 
-/** The result of one run, as `carp-failover reconcile` reports it. */
-export interface ReconcileResult {
-  reconcileId: string;
-  ok: boolean;
-}
-
 /** Longest stop() waits for the run in flight before aborting it. */
 const STOP_GRACE_MS = 10_000;
-const MAX_TIMER_MS = 2_147_483_647;
 
-/** Single-writer, level-triggered reconciler (controller-runtime semantics, see run-queue.ts). */
+/** Two single-writer, level-triggered lanes (controller-runtime semantics, see run-queue.ts). */
 export class Engine {
   private readonly memory: EngineMemory;
-  private readonly queue: RunQueue<ReconcileResult>;
+  private readonly local: LaneRunner<LocalOutcome>;
+  private readonly provider: LaneRunner<RunOutcome>;
   private readonly policy: DemotionPolicy;
   private readonly log: Logger;
   private readonly random: () => number;
   private flagsNow: OperatorFlags = { drain: false, freeze: false };
   private holds: ReadinessHold[] = [];
-  private lastReconcile: StatusReport['lastReconcile'] = null;
-  private readonly convergence = new ConvergenceTracker();
+  private readonly record: RunRecord;
   private stopTicker: (() => void) | null = null;
-  private cancelWake: (() => void) | null = null;
-  private controller: AbortController | null = null;
   private dropped: AnyResource[] = [];
   private reasons = new Set<string>();
   private started = false;
@@ -74,19 +69,27 @@ export class Engine {
     this.startedAt = this.heartbeatAt = deps.clock.now();
     const counters: Record<string, number> = {};
     for (const name of ENGINE_COUNTERS) counters[name] = 0;
-    this.memory = {
-      config: deps.config,
-      resources: [...deps.resources],
-      states: new Map(),
-      role: 'INIT',
-      roleSince: this.startedAt,
-      epoch: 0,
-      vhids: deps.config.carp.vhids.map((v) => ({ vhid: v.vhid, interface: v.interface, state: 'UNKNOWN' })),
-      carpFailures: 0,
-      counters,
-    };
+    this.memory = freshMemory(deps.config, deps.resources, this.startedAt, counters);
+    this.record = new RunRecord(this.memory, deps.clock, deps.journal);
     this.policy = new DemotionPolicy(deps.demotion, deps.clock, this.log, () => this.increment('demotionErrors'));
-    this.queue = new RunQueue(() => this.runOnce(), () => new CarpFailoverError('NOT_RUNNING', 'the engine is stopped'));
+    const lane = { clock: deps.clock, log: this.log, timeoutMs: () => this.memory.config.reconcile.timeout_ms, failed: () => ({ ok: false, converged: false, wakeAt: null, rerun: false, carpRead: false, transition: null }) };
+    this.local = new LaneRunner<LocalOutcome>({
+      ...lane,
+      lane: 'local',
+      job: (reconcileId, log, controller) => this.runLocal(reconcileId, log, controller),
+      after: (outcome, run) => this.afterLocal(outcome, run),
+      extraWake: () => this.policy.bootReleaseDeadline,
+    });
+    this.provider = new LaneRunner<RunOutcome>({
+      ...lane,
+      lane: 'provider',
+      job: (reconcileId, log, controller) => {
+        this.increment('providerRuns');
+        const ports = { ...this.ports(), requestLocal: (reason: string) => this.requestReconcile(reason) };
+        return runProviderLane(this.memory, ports, this.flagsNow, { reconcileId, log, controller });
+      },
+      after: (outcome, run) => this.afterProvider(outcome, run),
+    });
   }
 
   /** Boot hold-down first, then drain, then the first run, then the periodic resync. */
@@ -97,7 +100,7 @@ export class Engine {
     // Before the first converge: a rebooted router must not lead before it can serve. A service
     // restart on the MASTER (same boot) skips it: demoting a working MASTER would only cause a
     // failover and a failback, which is what a restart must never do.
-    if (await this.restartWhileLeading()) {
+    if (await restartedWhileLeading(this.deps, this.memory.config, this.log)) {
       this.log.warn('restarted while MASTER in the same boot: no boot hold-down, so the restart causes no failover');
       await this.policy.set('boot', 0);
     } else {
@@ -106,9 +109,11 @@ export class Engine {
     this.flagsNow = this.readFlags();
     // A persisted drain is re-applied before the node can grab MASTER.
     if (this.flagsNow.drain) await this.policy.set('maintenance', this.memory.config.carp.demotion.maintenance);
-    this.queue.resume();
+    this.local.resume();
+    this.provider.resume();
     try {
-      await this.queue.requestAndWait();
+      // The first local run; it asks for the provider lane when it ends (never waited for here).
+      await this.local.requestAndWait();
     } catch (error) {
       if (this.stopped) return; // stopped while starting: nothing more to start
       throw error;
@@ -117,47 +122,30 @@ export class Engine {
     this.startTicker();
   }
 
-  /** A restart (not a reboot) of the service on a node that is MASTER right now. */
-  private async restartWhileLeading(): Promise<boolean> {
-    const { demotion, carp } = this.deps;
-    try {
-      if (!(await demotion.restartedInSameBoot?.())) return false;
-      const vhids = await carp.observe(this.memory.config.carp.vhids, AbortSignal.timeout(this.memory.config.reconcile.timeout_ms));
-      return deriveRole(vhids) === 'MASTER';
-    } catch (error) {
-      this.log.warn({ err: error }, 'cannot tell a restart from a boot: holding the boot demotion');
-      return false;
-    }
-  }
-
-  /** Lets the run in flight finish (bounded), stops timers, closes resources; demotion untouched. */
+  /** Lets the runs in flight finish (bounded), stops timers, closes resources; demotion untouched. */
   async stop(graceMs = Math.min(this.memory.config.reconcile.timeout_ms, STOP_GRACE_MS)): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
     this.stopTicker?.();
     this.stopTicker = null;
-    this.cancelWake?.();
-    this.cancelWake = null;
-    this.queue.stop();
-    if (!(await within(this.deps.clock, this.queue.idle(), graceMs))) {
-      this.log.warn({ graceMs }, 'the run in flight did not finish in time; aborting it');
-      this.controller?.abort(new CarpFailoverError('ABORTED', 'the service is stopping'));
-      await within(this.deps.clock, this.queue.idle(), 1000);
-    }
+    const reason = new CarpFailoverError('ABORTED', 'the service is stopping');
+    await Promise.all([this.local.stop(graceMs, reason), this.provider.stop(graceMs, reason)]);
     await closeAll([...this.dropped.splice(0), ...this.memory.resources], this.log);
   }
 
-  /** A hint that something changed (devd line, flag, reload): coalesced into one run. */
+  /** A hint that something changed (devd line, flag, reload): coalesced into one local run, then the provider lane. */
   requestReconcile(reason: string): void {
     if (this.stopped) return;
     if (this.reasons.size < 16) this.reasons.add(reason);
-    this.queue.request();
+    this.local.request();
   }
 
-  /** Resolves after a run that started after this call. */
-  reconcileNow(): Promise<ReconcileResult> {
+  /** Resolves after a local run and then a provider run that both started after this call. */
+  async reconcileNow(): Promise<ReconcileResult> {
     this.reasons.add('requested');
-    return this.queue.requestAndWait();
+    const local = await this.local.requestAndWait();
+    const provider = await this.provider.requestAndWait();
+    return { reconcileId: local.reconcileId, ok: local.ok && provider.ok };
   }
 
   /** SIGHUP: new config and resources; unchanged resource ids keep their state, removed ones close. */
@@ -174,7 +162,7 @@ export class Engine {
       this.startTicker();
     }
     // A run in flight may still use a dropped resource: it is closed when that run ends.
-    if (!this.queue.busy) void closeAll(this.dropped.splice(0), this.log);
+    if (!this.local.busy && !this.provider.busy) void closeAll(this.dropped.splice(0), this.log);
     this.requestReconcile('config reloaded');
   }
 
@@ -187,8 +175,8 @@ export class Engine {
       flags: this.flagsNow,
       holds: this.holds,
       bootHeld: this.policy.holdingBoot,
-      lastReconcile: this.lastReconcile,
-      convergence: this.convergence.snapshot,
+      lastReconcile: this.record.lastReconcile,
+      convergence: this.record.convergenceSnapshot,
       journalErrors: this.deps.journal.writeErrors,
       startedAt: this.startedAt,
       heartbeatAt: this.heartbeatAt,
@@ -205,68 +193,42 @@ export class Engine {
     this.memory.counters[counter] = (this.memory.counters[counter] ?? 0) + by;
   }
 
-  private async runOnce(): Promise<ReconcileResult> {
-    const { clock, config } = { clock: this.deps.clock, config: this.memory.config };
-    const reconcileId = randomBytes(4).toString('hex');
-    const log = this.log.child({ reconcileId });
-    const started = clock.now();
+  private ports() {
+    return { clock: this.deps.clock, carp: this.deps.carp, journal: this.deps.journal, random: this.random };
+  }
+
+  private runLocal(reconcileId: string, log: Logger, controller: AbortController): Promise<LocalOutcome> {
     const reasons = [...this.reasons];
     this.reasons.clear();
     this.increment('reconciles');
     this.flagsNow = this.readFlags();
     log.debug({ reasons, flags: this.flagsNow }, 'reconcile started');
-    const controller = (this.controller = new AbortController());
-    const cancelTimeout = clock.setTimer(config.reconcile.timeout_ms, () =>
-      controller.abort(new CarpFailoverError('RECONCILE_TIMEOUT', `reconcile ${reconcileId} took longer than ${config.reconcile.timeout_ms} ms`, { transient: true })),
-    );
-    let outcome: RunOutcome;
-    try {
-      outcome = await reconcileOnce(this.memory, { clock, carp: this.deps.carp, journal: this.deps.journal, random: this.random }, this.flagsNow, reconcileId, log, controller);
-    } catch (error) {
-      // reconcileOnce catches per resource; this is a bug, but a run must never throw.
-      log.error({ err: error }, 'reconcile failed unexpectedly');
-      outcome = { ok: false, carpRead: false, transition: null, converged: false, wakeAt: null, rerun: false };
-    } finally {
-      cancelTimeout();
-      this.controller = null;
-    }
-    await this.afterRun(outcome, reconcileId, log);
-    const end = clock.now();
-    this.lastReconcile = { id: reconcileId, at: isoTime(started), durationMs: end - started, ok: outcome.ok };
-    this.heartbeatAt = end;
-    if (!outcome.ok) this.increment('reconcileErrors');
-    log[outcome.ok ? 'debug' : 'warn']({ ok: outcome.ok, converged: outcome.converged, durationMs: end - started, role: this.memory.role }, 'reconcile finished');
-    this.scheduleWake(outcome.wakeAt);
-    if (outcome.rerun && !this.stopped) this.requestReconcile('role changed during a run');
-    await closeAll(this.dropped.splice(0), this.log);
-    return { reconcileId, ok: outcome.ok };
+    const onTransition = (transition: Transition) => this.roleChanged(transition);
+    return runLocalLane(this.memory, { ...this.ports(), onTransition }, this.flagsNow, { reconcileId, log, controller });
   }
 
-  private async afterRun(outcome: RunOutcome, reconcileId: string, log: Logger): Promise<void> {
-    const { clock } = this.deps;
-    if (outcome.transition) this.convergence.transition(outcome.transition.at);
-    this.holds = collectReadinessHolds(this.memory.resources, this.memory.states, log);
-    await this.policy.afterRun(this.memory.config, { drain: this.flagsNow.drain, readinessHeld: this.holds.length > 0, clean: outcome.ok && outcome.converged });
+  /** Provider work belongs to one mastership: the run in flight stops at once, its calls aborted. */
+  private roleChanged(transition: Transition): void {
+    this.record.transition(transition.at);
+    const code = transition.from === 'MASTER' ? 'NOT_MASTER' : 'ABORTED';
+    this.provider.abort(new CarpFailoverError(code, `the role changed (${transition.from} → ${transition.to}): provider work of the old role stopped`));
+  }
+
+  private async afterLocal(outcome: LocalOutcome, run: FinishedRun): Promise<void> {
+    this.holds = collectReadinessHolds(this.memory.resources, this.memory.states, run.log);
+    const clean = outcome.ok && outcome.converged && this.record.providerOk;
+    await this.policy.afterRun(this.memory.config, { drain: this.flagsNow.drain, readinessHeld: this.holds.length > 0, clean });
     await this.policy.refresh();
-    const afterMs = this.convergence.afterRun(outcome.converged, clock.now());
-    if (afterMs !== null) {
-      this.deps.journal.append({ t: new Date(clock.now()).toISOString(), type: 'converged', reconcileId, afterMs });
-      log.info({ afterMs, role: this.memory.role }, 'converged after the transition');
-    }
+    this.record.finished('local', outcome, run);
+    this.heartbeatAt = this.deps.clock.now();
+    if (!this.stopped) this.provider.request();
+    await closeAll(this.dropped.splice(0), this.log);
   }
 
-  private scheduleWake(at: number | null): void {
-    const now = this.deps.clock.now();
-    const boot = this.policy.bootReleaseDeadline;
-    if (boot !== null && boot > now) at = at === null ? boot : Math.min(at, boot);
-    this.cancelWake?.();
-    this.cancelWake = null;
-    if (at === null || this.stopped) return;
-    // setTimeout fires at once beyond 2^31-1 ms: clamp, the periodic run comes long before anyway.
-    this.cancelWake = this.deps.clock.setTimer(Math.min(MAX_TIMER_MS, Math.max(1, at - now)), () => {
-      this.cancelWake = null;
-      this.requestReconcile('scheduled');
-    });
+  private async afterProvider(outcome: RunOutcome, run: FinishedRun): Promise<void> {
+    this.record.finished('provider', outcome, run);
+    this.heartbeatAt = this.deps.clock.now();
+    await closeAll(this.dropped.splice(0), this.log);
   }
 
   private startTicker(): void {

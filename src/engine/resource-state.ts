@@ -14,8 +14,10 @@ export type WaitingReason =
   | 'frozen'
   /** It asked to be looked at again later (an OVH task in flight). */
   | 'requeued'
-  /** Provider-facing and this node is not MASTER: never touched. */
+  /** Provider-facing and this node is not MASTER: never written (read only while draining or keeping the path). */
   | 'not master'
+  /** Provider-facing: waits for the local lane to converge in this mastership before any write. */
+  | 'local lane'
   /** CARP said "not MASTER" right before a provider write; the next run follows the new role. */
   | 'role changed'
   /** The run was aborted (timeout, shutdown) before reaching it. */

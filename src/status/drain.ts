@@ -13,7 +13,7 @@
 //   <vmac id>    the shared-vMAC carrier no longer carries it: observed while not MASTER;
 //   <ospf id>    the OSPF cost is at its BACKUP value: in sync, observed while not MASTER;
 //   <gre id>     follow-carp tunnels are down (always-up ones up): in sync, observed while not
-//                MASTER.
+//                MASTER, and not kept up for a failover IP that still points here (keepPath).
 // A resource left alone for the current role (no desired state, never observed) is met.
 import type { FailoverIpStatus } from '../resources/resource.js';
 import type { DrainCondition, ResourceStatus, StatusReport } from './model.js';
@@ -121,6 +121,10 @@ function localCondition(resource: ResourceStatus, report: DrainInput): DrainCond
     const state = resource.inSync === null ? 'not observed yet' : resource.inSync ? 'not re-read since the role changed' : 'not yet at its BACKUP value';
     return { name, met: false, detail: `${what} ${state}${why}${errorSuffix(resource)}` };
   }
+  const gre = resource.detail?.kind === 'gre' ? resource.detail : null;
+  if (gre !== null && gre.mode === 'follow-carp' && gre.up === true) {
+    return { name, met: false, detail: 'tunnel kept up: a failover IP still points here (never break a path OVH still uses)' };
+  }
   return { name, met: true, detail: `${what} at its BACKUP value${describeDesired(resource.desired)}` };
 }
 
@@ -154,11 +158,15 @@ export function drainHint(result: DrainResult, report: DrainInput): string | nul
     }
   }
   const roleStillMaster = report.role === 'MASTER';
-  for (const resource of report.resources) {
+  // The failover IP first: a tunnel kept up for it only follows once it has moved.
+  const ordered = [...report.resources.filter((r) => r.kind === 'ovh'), ...report.resources.filter((r) => r.kind !== 'ovh')];
+  for (const resource of ordered) {
     const condition = unmet.get(resource.id);
     if (!condition) continue;
     if (resource.kind === 'ovh') {
       hints.push(ovhHint(resource, report));
+    } else if (resource.detail?.kind === 'gre' && resource.detail.up === true && resource.inSync === true && !roleStillMaster) {
+      hints.push(`${resource.id} is kept up while a failover IP still points here; it goes down once the IP has moved (at most ovh.keep_path_s)`);
     } else if (!roleStillMaster && !report.flags.freeze) {
       if (resource.lastError) {
         hints.push(`${resource.id} failed to converge: ${resource.lastError.code}: ${resource.lastError.message}${resource.nextRetryAt ? ` (next retry ${resource.nextRetryAt})` : ''}`);

@@ -29,6 +29,7 @@ interface Snapshot {
   costBackup: boolean;
   greDown: boolean;
   boundToPeer: boolean;
+  boundHere: boolean;
 }
 
 function snapshot(w: World, a: Node): Snapshot {
@@ -39,6 +40,7 @@ function snapshot(w: World, a: Node): Snapshot {
     costBackup: a.host.state.cost === COST.backup,
     greDown: !a.host.state.greUp,
     boundToPeer: w.binding() === w.target('b'),
+    boundHere: w.binding() === w.target('a'),
   };
 }
 
@@ -60,7 +62,8 @@ describe.each(['vmac', 'move'] as const)('drain → drained (%s)', (strategy) =>
     // The kernel answers at once here, so the answer may already come from the run that saw
     // BACKUP; either way nothing has followed yet: the local settle time has not passed.
     expect(unmet(first).filter((name) => name !== 'vhids')).toEqual([OVH_ID, 'ospf:gre0', 'gre:gre0']);
-    expect(resource(first, 'gre')).toMatchObject({ desired: { up: false }, inSync: false, waiting: 'settling' });
+    // The failover IP still points here: the tunnel is kept up for it (keepPath), the cost is not.
+    expect(resource(first, 'gre')).toMatchObject({ desired: { up: true }, waiting: 'settling' });
     expect(resource(first, 'ospf')).toMatchObject({ desired: { cost: COST.backup }, inSync: false, waiting: 'settling' });
     // The demotion made the peer preempt, as the kernel would.
     expect(w.kernel.master).toBe('b');
@@ -76,14 +79,20 @@ describe.each(['vmac', 'move'] as const)('drain → drained (%s)', (strategy) =>
     for (const s of drained) expect(s).toMatchObject({ carpBackup: true, costBackup: true, greDown: true, boundToPeer: true });
     const firstDrained = snapshots.indexOf(drained[0]!);
     expect(snapshots.slice(firstDrained).every((s) => s.report.drain!.drained)).toBe(true);
-    // GRE and OSPF followed within the local settle time; then, while the peer's claim ran, the
-    // failover IP was the only unmet condition, and it was met once the IP was at the peer.
-    const localAt = snapshots.find((s) => s.costBackup && s.greDown)!.at;
+    // OSPF followed within the local settle time; the tunnel stayed up while OVH still routed the
+    // IP here (never break a path OVH still uses) and went down once a read of the binding said it
+    // left (vmac: off our vMAC, before the peer's add), within a task poll; meanwhile the IP and
+    // its kept path were the only unmet conditions.
+    const costAt = snapshots.find((s) => s.costBackup)!.at;
+    const greDownAt = snapshots.find((s) => s.greDown)!.at;
+    const leftAt = snapshots.find((s) => !s.boundHere)!.at;
     const boundAt = snapshots.find((s) => s.boundToPeer)!.at;
-    expect(localAt - leftMasterAt).toBeLessThanOrEqual(1000);
-    const onlyOvh = snapshots.filter((s) => unmet(s.report).join() === OVH_ID);
-    expect(onlyOvh.some((s) => !s.boundToPeer)).toBe(true);
-    expect(onlyOvh[0]!.at).toBeGreaterThanOrEqual(localAt);
+    expect(costAt - leftMasterAt).toBeLessThanOrEqual(1000);
+    expect(greDownAt).toBeGreaterThanOrEqual(leftAt);
+    expect(greDownAt - leftAt).toBeLessThanOrEqual(a.config.ovh.task_poll_ms + 1000);
+    const pathKept = snapshots.filter((s) => unmet(s.report).join() === [OVH_ID, 'gre:gre0'].join());
+    expect(pathKept.some((s) => !s.boundToPeer && !s.greDown)).toBe(true);
+    expect(pathKept[0]!.at).toBeGreaterThanOrEqual(costAt);
     expect(drained[0]!.at).toBeGreaterThanOrEqual(boundAt);
     expect(drained[0]!.at - boundAt).toBeLessThanOrEqual(a.config.reconcile.period_s * 1000);
 

@@ -171,6 +171,7 @@ describe('Engine freeze, reload, stop, failures of its own', () => {
       resources: (w) => [fakeOvh(w, '192.0.2.11/32'), fakeGre(w, 'gre2'), fakeOspf(w, 'gre2'), fakeGre(w, 'gre1'), fakeOvh(w, '192.0.2.10/32'), fakeOspf(w, 'gre1')],
     });
     await h.engine.start();
+    await h.clock.advance(1); // the provider lane the first local run kicked
     expect(h.world.applyLines()).toEqual([
       'gre:gre2 up',
       'gre:gre1 up',

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
+import { flush } from '../fakes/clock.js';
 import { makeHarness, type Harness } from './support/harness.js';
 
 let h: Harness | undefined;
@@ -26,9 +27,10 @@ describe('Engine and the provider-facing resource', () => {
 
   it('stops a provider write when CARP is no longer MASTER at the last moment, and converges as BACKUP', async () => {
     h = makeHarness({ initialRole: 'MASTER', config: { settle: { local_ms: 0, provider_ms: 0 } } });
-    // The kernel demotes us between the run's CARP read and the OVH write.
+    // The kernel demotes us between the provider lane's CARP read (its run's first, n = 2, after
+    // the local run's) and the re-read just before the OVH write (n = 3).
     h.carp.onObserve = (n) => {
-      if (n === 2) h!.carp.setAll('BACKUP');
+      if (n === 3) h!.carp.setAll('BACKUP');
     };
     await h.engine.start();
     await h.clock.advance(10);
@@ -47,6 +49,7 @@ describe('Engine and the provider-facing resource', () => {
     h = makeHarness({ initialRole: 'MASTER', config: { settle: { local_ms: 0, provider_ms: 0 }, reconcile: { period_s: 3600 } } });
     h.ovh.requeueAfterMs = 5000;
     await h.engine.start();
+    await flush(); // the provider lane the first local run kicked
     expect(h.engine.status().resources.find((r) => r.kind === 'ovh')!.waiting).toBe('requeued');
     const observes = () => h!.world.calls.filter((c) => c.kind === 'ovh' && c.op === 'observe').length;
     expect(observes()).toBe(1);

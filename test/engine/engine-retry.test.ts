@@ -10,10 +10,16 @@ describe('Engine retries', () => {
     h = makeHarness({ initialRole: 'MASTER', config: { settle: { local_ms: 0, provider_ms: 0 }, reconcile: { period_s: 3600 } } });
     h.gre.failApplies = 6;
     await h.engine.start();
-    // GRE fails, yet OSPF and OVH still converge in the same run.
+    await h.clock.advance(1);
+    // GRE fails, yet OSPF still converges in the same run; the OVH claim waits for the local lane
+    // to converge in this mastership (a write never precedes the local side of the path).
     expect(h.ospf.actual).toBe('cost-10');
-    expect(h.ovh.actual).toBe('ours');
+    expect(h.ovh.actual).toBe('peer');
+    expect(h.engine.status().resources.find((r) => r.kind === 'ovh')!.waiting).toBe('local lane');
     await h.clock.advance(200_000);
+    expect(h.ovh.actual).toBe('ours');
+    const greDone = h.world.applies((c) => c.id === 'gre:gre0').at(-1)!.t;
+    expect(h.world.applies((c) => c.kind === 'ovh').map((c) => c.t)).toEqual([greDone]);
     const attempts = h.world.applies((c) => c.id === 'gre:gre0').map((c) => c.t);
     expect(attempts).toHaveLength(7); // 6 failures then success
     const gaps = attempts.slice(1).map((t, i) => t - attempts[i]!);

@@ -121,7 +121,7 @@ export const scenarios: Scenario[] = [
     },
   },
   {
-    name: 'GRE fails twice during a failover: OSPF and OVH converge anyway, GRE after 1 s then 2 s',
+    name: 'GRE fails twice during a failover: OSPF converges anyway, GRE after 1 s then 2 s, and only then the OVH claim',
     initial: { carp: 'BACKUP' },
     events: [{ at: 1000, carp: 'MASTER', event: true, greFailures: 2 }],
     until: 10_000,
@@ -130,8 +130,8 @@ export const scenarios: Scenario[] = [
         [1300, 'gre:gre0 up'],
         [1300, 'ospf:gre0 cost-10'],
         [2300, 'gre:gre0 up'],
-        [4000, 'ovh:192.0.2.10/32 ours'],
         [4300, 'gre:gre0 up'],
+        [4300, 'ovh:192.0.2.10/32 ours'],
       ],
       role: 'MASTER',
     },
