@@ -66,14 +66,14 @@ const PHASE_MARGIN_MS = 50;
  * by ~280 ms between the two architectures.
  */
 async function loseMaster(run: LabRun): Promise<{ t0: number; sinceAdvertisement: number }> {
-  const ucarp = run.routers[FROM].ucarp;
-  const interval = advertisementIntervalMs(ucarp.advskew);
-  const watch = new AdvertisementWatch(run.lab, ucarp.router, interval);
+  const carp = run.routers[FROM].carp;
+  const interval = advertisementIntervalMs(carp.advskew);
+  const watch = new AdvertisementWatch(run.lab, carp.router, interval);
   try {
     const advertised = await watch.next();
     await sleep(Math.max(0, advertised + PHASE_MARGIN_MS + Math.random() * (interval - 2 * PHASE_MARGIN_MS) - Date.now()));
     const t0 = Date.now();
-    await ucarp.stop();
+    await carp.stop();
     if (watch.ticks.some((t) => t > advertised && t <= t0 && Math.abs(t - advertised - interval) <= INTERVAL_TOLERANCE_MS)) {
       throw new Error(`${FROM} advertised again before its loss at ${t0}: the loss was meant to fall inside one interval`);
     }
@@ -108,7 +108,7 @@ export async function failoverOnce(c: Cycle): Promise<Sample> {
   durations.doingMs = 0;
   try {
     const t1 = Date.now();
-    run.routers[FROM].ucarp.start();
+    run.routers[FROM].carp.start();
     await waitFor(`the first ping reply through ${FROM} after failback`, 60_000, () => firstReplyFrom(ping.replies, FROM, t1));
     await c.settled(FROM, t1);
   } finally {

@@ -11,7 +11,7 @@ import type { LabOvhEndpoint } from '../test/lab/services.js';
 import { REPO, writeServiceConfig } from '../test/lab/services.js';
 import { VTYSH } from '../test/lab/frr.js';
 import { IPFO, ROUTER_IDS, type RouterId } from '../test/lab/plan.js';
-import { eventHookPath } from '../test/lab/ucarp.js';
+
 import type { LabRouter } from '../test/lab/up.js';
 import type { PerEventConfig } from './per-event-script.js';
 
@@ -58,7 +58,7 @@ export function installPerEvent(labDir: string, routers: Record<RouterId, LabRou
     writeFileSync(configPath, JSON.stringify(config, null, 2) + '\n');
     logs[id] = perEventLog(r);
     writeFileSync(logs[id], '');
-    const hook = eventHookPath(r.files);
+    const hook = r.files.eventHook;
     // flock: devd runs one handler at a time, so a router's events never overlap. nsenter: ucarp
     // runs in the router's namespace; the handler runs where the service ran (this process's
     // namespace), which reaches the OVH mock on 127.0.0.1.

@@ -45,8 +45,8 @@ function row(metric: string, value: number, unit: string, baseline: number | nul
 export interface CarpTiming {
   advskew: number;
   advbaseS: number;
-  /** Why ucarp hears advertisements through libpcap's buffering, or null (immediate mode). */
-  ucarpBuffered: string | null;
+  /** The engine standing in for FreeBSD's CARP (test/lab/keepalived.ts). */
+  engine: string;
 }
 
 /** The table rows; CARP's timing gives the detection time for the acceptance rows. */
@@ -73,7 +73,7 @@ export function labRows(modes: ModeResult[], carp: CarpTiming, runs: number): Be
   }
   const detection = carpDetectionMs(carp.advskew);
   const all = modes.flatMap((m) => m.samples);
-  const capture = carp.ucarpBuffered ? `ucarp capture BUFFERED up to 1 s: ${carp.ucarpBuffered}` : 'ucarp capture in immediate mode';
+  const capture = `CARP played by ${carp.engine}`;
   rows.push({ metric: `CARP's own detection time, 3 × advbase + advskew/256 (advbase ${carp.advbaseS} s, b's advskew ${carp.advskew})`, value: detection, unit: 'ms' });
   const onWire = median(all.map((s) => (s.carpSwitch === null ? null : s.carpSwitch + s.sinceAdvertisement)));
   if (onWire !== null) {

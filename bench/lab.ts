@@ -7,7 +7,8 @@
 import { copyFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { frrUnavailable, netnsUnavailable, ucarpUnavailable } from '../test/support/env.js';
+import { frrUnavailable, netnsUnavailable } from '../test/support/env.js';
+import { carpEngineUnavailable } from '../test/lab/keepalived.js';
 import { startLabOvh, type LabOvh } from '../test/lab/ovh.js';
 import { PingProbe, firstReplyFrom } from '../test/lab/ping.js';
 import { ADVBASE, IPFO, ROUTER_IDS, type RouterId } from '../test/lab/plan.js';
@@ -45,7 +46,7 @@ const other = (id: RouterId): RouterId => (id === 'ra' ? 'rb' : 'ra');
 
 /** Why the lab bench cannot run here, or null. */
 export function labBenchUnavailable(): string | null {
-  return netnsUnavailable() ?? frrUnavailable() ?? ucarpUnavailable() ?? (existsSync(BIN) ? null : `${BIN} is missing: npx tsc -p tsconfig.json`);
+  return netnsUnavailable() ?? frrUnavailable() ?? carpEngineUnavailable() ?? (existsSync(BIN) ? null : `${BIN} is missing: npx tsc -p tsconfig.json`);
 }
 
 /** Both routers' local resources and the mock's binding follow `master`, no task pending. */
@@ -58,13 +59,13 @@ export async function runLabBench(): Promise<BenchResult[]> {
   const blocked = labBenchUnavailable();
   if (blocked) throw new Error(`lab bench cannot run: ${blocked}`);
   const started = Date.now();
-  const run = await startLab({ eventHook: true, log });
+  const run = await startLab({ log });
   const up = Date.now();
   try {
     const modes = await measureAll(run);
     const s = (ms: number) => `${(ms / 1000).toFixed(0)} s`;
     log(`done in ${s(Date.now() - started)}: ${s(up - started)} waiting for the lab lock and bringing the lab up, ${s(Date.now() - up)} measuring`);
-    return [{ name: 'lab', rows: labRows(modes, { advskew: run.routers.rb.ucarp.advskew, advbaseS: ADVBASE, ucarpBuffered: run.ucarpBuffered }, RUNS) }];
+    return [{ name: 'lab', rows: labRows(modes, { advskew: run.routers.rb.carp.advskew, advbaseS: ADVBASE, engine: 'keepalived' }, RUNS) }];
   } catch (error) {
     diagnose(run);
     throw error;

@@ -4,7 +4,8 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { listNamespaces } from '../support/netns.js';
-import { frrUnavailable, netnsUnavailable, ucarpUnavailable } from '../support/env.js';
+import { frrUnavailable, netnsUnavailable } from '../support/env.js';
+import { carpEngineUnavailable } from './keepalived.js';
 import { startDriver } from './driver.js';
 import { fullNeighbors, internalRoute } from './frr.js';
 import { startLabOvh } from './ovh.js';
@@ -12,7 +13,7 @@ import { PingProbe, firstReplyFrom, longestGap, sendRate } from './ping.js';
 import { ROUTER_IDS, PREFIX, carpDetectionMs, type RouterId } from './plan.js';
 import { servicesSettled, startService, statusReport, statusText, type LabService } from './services.js';
 import { Timeline } from './timeline.js';
-import { ipfoRoute } from './topology.js';
+import { ipfoRoute } from './edge.js';
 import { masterOf, startLab, type LabRun } from './up.js';
 import { waitFor } from './wait.js';
 
@@ -22,7 +23,7 @@ const t0 = Date.now();
 const say = (line: string) => console.log(`[${((Date.now() - t0) / 1000).toFixed(1).padStart(5)}s] ${line}`);
 
 async function main(): Promise<number> {
-  const blocked = netnsUnavailable() ?? frrUnavailable() ?? ucarpUnavailable();
+  const blocked = netnsUnavailable() ?? frrUnavailable() ?? carpEngineUnavailable();
   if (blocked) {
     console.error(`lab: cannot run: ${blocked}`);
     return 1;
@@ -94,9 +95,9 @@ async function demo(run: LabRun): Promise<number> {
   let failover: string;
   let failback: string;
   try {
-    failover = await measure(run, services, timeline, ping, 'failover', old.plan.id, next.plan.id, () => old.ucarp.stop());
+    failover = await measure(run, services, timeline, ping, 'failover', old.plan.id, next.plan.id, () => old.carp.stop());
     say('fail back: restarting the stopped ucarp (preempt brings the preferred router back)');
-    failback = await measure(run, services, timeline, ping, 'failback', next.plan.id, old.plan.id, async () => old.ucarp.start());
+    failback = await measure(run, services, timeline, ping, 'failback', next.plan.id, old.plan.id, async () => old.carp.start());
   } catch (error) {
     timeline.collectCarp();
     console.log('\nTimeline so far:');
@@ -143,7 +144,7 @@ async function measure(run: LabRun, services: Partial<Record<RouterId, LabServic
   for (const line of timeline.render(start, reply.at + AFTER_MS)) console.log(line);
   const gap = longestGap(ping.replies, start);
   const carp = timeline.first(start, (e) => e.kind === 'carp' && e.router === to && e.text === 'CARP MASTER');
-  const detection = carpDetectionMs(run.routers[to].ucarp.advskew);
+  const detection = carpDetectionMs(run.routers[to].carp.advskew);
   const rate = sendRate(ping.replies);
   const outage = gap && gap.gapMs > 50 ? `${gap.gapMs} ms without replies (${gap.lost} echo requests sent in the gap went unanswered; ping sent ${rate.toFixed(0)}/s, not the 100/s its -i 0.01 asks for)` : 'no gap in replies';
   return `${name}: outage ${outage}; CARP switch at +${carp ? carp.at - start : '?'} ms (CARP's own detection ${detection.toFixed(0)} ms); first reply through ${to} at +${reply.at - start} ms`;

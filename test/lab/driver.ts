@@ -6,7 +6,8 @@ import type { Lab } from './lab.js';
 import { ROUTER_IDS, type RouterId } from './plan.js';
 import { readCarpState } from './standins/common.mjs';
 import type { Timeline } from './timeline.js';
-import { routeIpfoVia, setTunnel } from './topology.js';
+import { routeIpfoVia } from './edge.js';
+import { setTunnel } from './topology.js';
 import type { LabRouter } from './up.js';
 
 /** Follows CARP every 20 ms; returns a function that stops it. */

@@ -4,7 +4,8 @@
 // lets preemption bring everything back.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
-import { frrUnavailable, netnsUnavailable, skipReason, ucarpUnavailable } from '../support/env.js';
+import { frrUnavailable, netnsUnavailable, skipReason } from '../support/env.js';
+import { carpEngineUnavailable } from './keepalived.js';
 import { CLAIM_LAG_MAX_MS, COST, carpEvents, claimLagMs, cli, printTimeline, scenarioForFileWithPing, waitFollows } from './follow-checks.js';
 import { firstReplyFrom, longestGap } from './ping.js';
 import { ipfoBinding, moveRequests, ospfCost, tunnelUp, writesBy } from './scenario-helpers.js';
@@ -12,7 +13,7 @@ import { statusReport } from './services.js';
 import { readCarpState, readSysctls } from './standins/common.mjs';
 import { waitFor } from './wait.js';
 
-const skip = skipReason('lab e2e drain', netnsUnavailable(), frrUnavailable(), ucarpUnavailable()) !== null;
+const skip = skipReason('lab e2e drain', netnsUnavailable(), frrUnavailable(), carpEngineUnavailable()) !== null;
 
 /** The maintenance demotion of the lab config (the schema's default). */
 const MAINTENANCE = 240;
@@ -67,7 +68,7 @@ describe.skipIf(skip)('lab: drain with confirmation, OS update, undrain', () => 
     const ra = lab.run.routers.ra;
     const t0 = Date.now();
     await lab.services.ra.stop('SIGTERM');
-    await ra.ucarp.stop();
+    await ra.carp.stop();
     // A clean stop keeps the operator's maintenance share in the kernel (docs/blue-green.md).
     expect(demotionOf('ra')).toBe(MAINTENANCE);
     // A window in which nothing may happen: replies only through b, no binding change.
@@ -88,7 +89,7 @@ describe.skipIf(skip)('lab: drain with confirmation, OS update, undrain', () => 
     const lab = scenario();
     const ra = lab.run.routers.ra;
     const t0 = Date.now();
-    ra.ucarp.start();
+    ra.carp.start();
     const service = await lab.restart('ra');
     // The boot hold-down ends and the service is ready, still BACKUP, the maintenance share held.
     const report = await waitFor('a ready again, boot demotion released', 40_000, () => {
@@ -106,7 +107,7 @@ describe.skipIf(skip)('lab: drain with confirmation, OS update, undrain', () => 
     expect(report.demotion.ours.maintenance).toBe(MAINTENANCE);
     expect(report.demotion.total).toBe(MAINTENANCE);
     expect(demotionOf('ra')).toBe(MAINTENANCE);
-    expect(ra.ucarp.advskew).toBe(Math.min(240, ra.plan.advskew + MAINTENANCE));
+    expect(ra.carp.advskew).toBe(Math.min(240, ra.plan.advskew + MAINTENANCE));
     expect(moveRequests(lab.ovh, t0)).toEqual([]);
     expect(ping().replies.filter((r) => r.at >= t0).every((r) => r.router === 'rb')).toBe(true);
     await waitFollows(lab, 'rb', 10_000);

@@ -13,7 +13,7 @@ import { ROUTER_IDS, ROUTERS, type RouterId } from './plan.js';
 import { ipfoBinding, ospfCost, startScenario, tunnelUp, type Scenario, type ScenarioOptions } from './scenario-helpers.js';
 import { BIN, statusReport, type LabService } from './services.js';
 import { readCarpState } from './standins/common.mjs';
-import { ipfoRoute } from './topology.js';
+import { ipfoRoute } from './edge.js';
 import { waitFor } from './wait.js';
 
 /** The lab config's OSPF costs (services.ts). */
