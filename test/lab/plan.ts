@@ -31,6 +31,8 @@ export const ROUTER_IDS: readonly RouterId[] = ['ra', 'rb'];
 export const VHID = 1;
 export const VIP = '192.0.2.1';
 export const SEGMENT_PREFIXLEN = 24;
+/** A host on the CARP segment (cfl-seg's bridge), which pings the VIP across handovers. */
+export const SEGMENT_HOST = '192.0.2.254';
 /** The internal prefix both routers advertise in OSPF (the CARP segment, passive). */
 export const INTERNAL_PREFIX = '192.0.2.0/24';
 /** The OVH failover IP, answered by whichever router receives it. */

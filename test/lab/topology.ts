@@ -6,7 +6,7 @@ import { nsExec } from '../support/netns.js';
 import { routeIpfoToRouter } from './edge.js';
 import { Lab } from './lab.js';
 import {
-  EDGE_IF, EDGE_PORT, HV_BRIDGE, IPFO, NS_HV, NS_SEG, NS_UP, ROUTERS, SEGMENT_PREFIXLEN, UPSTREAM_ADDR,
+  EDGE_IF, EDGE_PORT, HV_BRIDGE, IPFO, NS_HV, NS_SEG, NS_UP, ROUTERS, SEGMENT_HOST, SEGMENT_PREFIXLEN, UPSTREAM_ADDR,
   externalRoutes, tunnelRoutes, type RouterPlan, type Strategy,
 } from './plan.js';
 
@@ -18,6 +18,8 @@ export function buildTopology(lab: Lab = new Lab(), strategy: Strategy = 'move')
     netns.addNamespace('seg');
     netns.addNamespace('hv');
     netns.addBridge(NS_SEG, 'br0');
+    // A host on the CARP segment, to ping the VIP across a handover.
+    netns.addAddress(NS_SEG, 'br0', `${SEGMENT_HOST}/${SEGMENT_PREFIXLEN}`);
     netns.addBridge(NS_HV, HV_BRIDGE);
     netns.addAddress(NS_UP, 'lo', `${UPSTREAM_ADDR}/32`);
     netns.addVeth(NS_UP, EDGE_IF, NS_HV, EDGE_PORT);
