@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { frrUnavailable, netnsUnavailable, skipReason } from '../support/env.js';
 import { carpEngineUnavailable } from './keepalived.js';
-import { scenarioForFile } from './follow-checks.js';
+import { scenarioForFile } from './file-scenario.js';
 import { IPFO, ROUTERS } from './plan.js';
 import { ipfoBinding, localResourcesFollow, moveRequests, ovhResource, requestsBy, serviceLog, waitSettled, writesBy } from './scenario-helpers.js';
 import { statusReport } from './services.js';

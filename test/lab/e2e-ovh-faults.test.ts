@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { frrUnavailable, netnsUnavailable, skipReason } from '../support/env.js';
 import { carpEngineUnavailable } from './keepalived.js';
 import type { ResourceStatus } from '../../src/status/model.js';
-import { scenarioForFile } from './follow-checks.js';
+import { scenarioForFile } from './file-scenario.js';
 import type { RouterId } from './plan.js';
 import { ipfoBinding, localResourcesFollow, moveRequests, ovhResource, requestsSince, unsettledReason } from './scenario-helpers.js';
 import { servicesSettled, statusReport } from './services.js';

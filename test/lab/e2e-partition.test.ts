@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { nsExec } from '../support/netns.js';
 import { frrUnavailable, netnsUnavailable, skipReason } from '../support/env.js';
 import { carpEngineUnavailable } from './keepalived.js';
-import { scenarioForFile } from './follow-checks.js';
+import { scenarioForFile } from './file-scenario.js';
 import { NS_SEG, ROUTER_IDS, ROUTERS, type RouterId } from './plan.js';
 import { ipfoBinding, localResourcesFollow, ovhResource, serviceLog, writesBy, type Scenario } from './scenario-helpers.js';
 import { servicesSettled, statusReport } from './services.js';

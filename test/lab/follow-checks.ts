@@ -1,19 +1,16 @@
 // What the failover, drain and flap-storm scenarios assert after every move: everything (CARP,
 // the OVH binding and upstream's route for the IPFO, tunnels, OSPF costs, upstream's OSPF route,
 // both services' status) follows one router, read from the real state, each mismatch named.
-// Also: the CLI as an operator runs it, the ucarp event log as intervals, a seeded PRNG, and the
-// per-file bring-up hooks every e2e scenario starts with (here, not in scenario-helpers.ts: the
-// lab bench imports that one outside vitest, where importing vitest throws).
+// Also: the CLI as an operator runs it, the CARP event log as intervals and a seeded PRNG. No
+// vitest here (the bench imports it): the per-file hooks are in file-scenario.ts.
 import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { afterAll, beforeAll } from 'vitest';
 import { internalRoute } from './frr.js';
-import { PingProbe } from './ping.js';
-import { ROUTER_IDS, ROUTERS, type RouterId } from './plan.js';
-import { ipfoBinding, ospfCost, startScenario, tunnelUp, type Scenario, type ScenarioOptions } from './scenario-helpers.js';
+import { ROUTER_IDS, ROUTERS, SHARED_VMAC, type RouterId } from './plan.js';
+import { ipfoBinding, ospfCost, tunnelUp, type Scenario } from './scenario-helpers.js';
 import { BIN, statusReport, type LabService } from './services.js';
 import { readCarpState } from './standins/common.mjs';
-import { ipfoRoute } from './edge.js';
+import { externalMac, ipfoRoute } from './edge.js';
 import { waitFor } from './wait.js';
 
 /** The lab config's OSPF costs (services.ts). */
@@ -62,9 +59,17 @@ export function mismatches(s: Scenario, master: RouterId, options: FollowOptions
     }
   }
   const bound = ipfoBinding(s.ovh);
-  if (bound !== master) out.push(`OVH binding at the mock: ${bound ?? 'nothing'}`);
-  const routed = safe('upstream IPFO route', () => ipfoRoute()?.id ?? null);
-  if (routed !== undefined && routed !== master) out.push(`upstream routes the IPFO to ${routed ?? 'nothing'}`);
+  // With shared-vmac the binding never moves: the MASTER carries the vMAC it is bound to.
+  const shared = s.ovh.strategy === 'shared-vmac';
+  if (bound !== (shared ? 'shared' : master)) out.push(`OVH binding at the mock: ${bound ?? 'nothing'}`);
+  if (shared) {
+    for (const id of ROUTER_IDS) {
+      const carrying = safe(`${id} MAC`, () => externalMac(ROUTERS[id]) === SHARED_VMAC);
+      if (carrying !== undefined && carrying !== (id === master)) out.push(`${id}: ${carrying ? 'carries' : 'does not carry'} the shared vMAC`);
+    }
+  }
+  const routed = safe('upstream IPFO delivery', () => ipfoRoute()?.id ?? null);
+  if (routed !== undefined && routed !== master) out.push(`upstream delivers the IPFO to ${routed ?? 'nothing'}`);
   if (options.ospfRoute !== false) {
     const via = safe('upstream OSPF route', () => internalRoute().via);
     if (via !== undefined && (via.length !== 1 || via[0] !== ROUTERS[master].greLocal)) out.push(`upstream's OSPF route to the internal prefix via [${via.join(', ')}]`);
@@ -106,7 +111,7 @@ export interface CarpEvent {
   state: 'MASTER' | 'BACKUP';
 }
 
-/** The ucarp scripts' log ("<epoch ms> <router> carp <STATE>"), oldest first. */
+/** The stand-in server's CARP log ("<epoch ms> <router> carp <STATE>"), oldest first. */
 export function carpEvents(eventsFile: string): CarpEvent[] {
   const out: CarpEvent[] = [];
   for (const line of readFileSync(eventsFile, 'utf8').split('\n')) {
@@ -158,38 +163,3 @@ export function claimLagMs(s: Scenario, router: RouterId, since: number): number
 /** The new MASTER claims within this of its CARP switch: the lab's provider settle is 200 ms. */
 export const CLAIM_LAG_MAX_MS = 3000;
 
-/** Bring-up, plus waiting for the machine-wide lab lock while another lab file or the bench runs. */
-export const LAB_WAIT_MS = 420_000;
-
-/** One scenario for a whole e2e file, so each file does not repeat the hooks: brought up before
- *  its tests (then `onUp`, in the same hook), torn down after them. The getter throws when the
- *  bring-up failed, so a test names that instead of reading a property of undefined. */
-export function scenarioForFile(options: ScenarioOptions = {}, onUp: (s: Scenario) => void = () => {}): () => Scenario {
-  let scenario: Scenario | undefined;
-  beforeAll(async () => {
-    scenario = await startScenario(options);
-    onUp(scenario);
-  }, LAB_WAIT_MS);
-  afterAll(() => {
-    scenario?.teardown();
-  });
-  return () => {
-    if (scenario === undefined) throw new Error('the lab scenario is not up (see the beforeAll error)');
-    return scenario;
-  };
-}
-
-/** scenarioForFile with a continuous ping from upstream to the IPFO, started once the lab is up:
- *  how the failover and drain scenarios measure the outage each move causes. */
-export function scenarioForFileWithPing(options: ScenarioOptions = {}): { scenario: () => Scenario; ping: () => PingProbe } {
-  let probe: PingProbe | undefined;
-  const scenario = scenarioForFile(options, (s) => {
-    probe = new PingProbe(s.run.lab);
-    probe.start();
-  });
-  const ping = (): PingProbe => {
-    if (probe === undefined) throw new Error('the ping probe is not running (see the beforeAll error)');
-    return probe;
-  };
-  return { scenario, ping };
-}

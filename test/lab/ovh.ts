@@ -17,7 +17,7 @@ export interface LabOvh {
   endpoints: Record<RouterId, LabOvhEndpoint>;
 }
 
-const KEYS: Record<RouterId, Omit<LabOvhEndpoint, 'baseUrl'>> = {
+const KEYS: Record<RouterId, Omit<LabOvhEndpoint, 'baseUrl' | 'strategy'>> = {
   ra: { applicationKey: 'ak-lab-ra', applicationSecret: 'as-lab-ra', consumerKey: 'ck-lab-ra' },
   rb: { applicationKey: 'ak-lab-rb', applicationSecret: 'as-lab-rb', consumerKey: 'ck-lab-rb' },
 };
@@ -65,6 +65,6 @@ export async function startLabOvh(lab: Lab, timeline: Timeline, taskMs = 0, stra
     },
   });
   lab.onTeardown(() => void mock.close());
-  const endpoints = Object.fromEntries(Object.entries(KEYS).map(([id, k]) => [id, { baseUrl: mock.url, ...k }])) as Record<RouterId, LabOvhEndpoint>;
+  const endpoints = Object.fromEntries(Object.entries(KEYS).map(([id, k]) => [id, { baseUrl: mock.url, strategy, ...k }])) as Record<RouterId, LabOvhEndpoint>;
   return { mock, strategy, endpoints };
 }

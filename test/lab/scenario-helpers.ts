@@ -7,7 +7,7 @@ import { nsExec } from '../support/netns.js';
 import type { ResourceStatus, StatusReport } from '../../src/status/model.js';
 import type { MockRequest } from '../ovh-mock/server.js';
 import { startLabOvh, type LabOvh } from './ovh.js';
-import { IPFO, ROUTER_IDS, ROUTERS, routerForService, type RouterId } from './plan.js';
+import { IPFO, ROUTER_IDS, ROUTERS, SHARED_VMAC, routerForService, routerForVmac, type RouterId, type Strategy } from './plan.js';
 import { servicesSettled, startService, statusReport, statusText, type ConfigOverrides, type LabService } from './services.js';
 import { Timeline } from './timeline.js';
 import { startLab, type LabRun } from './up.js';
@@ -28,7 +28,9 @@ export interface Scenario {
 }
 
 export interface ScenarioOptions {
-  /** A move task's duration in the mock (ms). */
+  /** How OVH gets the IPFO to the MASTER (default move): the data path and the config. */
+  strategy?: Strategy;
+  /** Each OVH task's duration in the mock (ms). */
   taskMs?: number;
   /** Config laid over the lab's defaults for both services. */
   overrides?: ConfigOverrides;
@@ -38,12 +40,13 @@ export interface ScenarioOptions {
 
 /** Brings the lab, the mock and both services up and waits until they settle; tears down on failure. */
 export async function startScenario(options: ScenarioOptions = {}): Promise<Scenario> {
-  const run = await startLab();
+  const strategy = options.strategy ?? 'move';
+  const run = await startLab({ strategy });
   const overrides = options.overrides ?? {};
   try {
     const timeline = new Timeline(run.lab, run.eventsFile, run.upstream);
     timeline.start();
-    const ovh = await startLabOvh(run.lab, timeline, options.taskMs ?? 0);
+    const ovh = await startLabOvh(run.lab, timeline, options.taskMs ?? 0, strategy);
     const services = {} as Record<RouterId, LabService>;
     for (const id of ROUTER_IDS) services[id] = await startService(run.lab, run.routers[id], ovh.endpoints[id], 10_000, overrides);
     const scenario: Scenario = {
@@ -84,10 +87,12 @@ export function diagnose(services: LabService[], lines = 25): string {
     .join('\n');
 }
 
-/** The router the mock has the IPFO routed to (its state, not a request), if any. */
-export function ipfoBinding(ovh: LabOvh): RouterId | null {
-  const routedTo = ovh.mock.state.ips.get(`${IPFO}/32`)?.routedTo ?? null;
-  return routerForService(routedTo)?.id ?? null;
+/** The router the mock has the IPFO bound to (its state, not a request): the server it is routed
+ *  to (move) or the router whose vMAC holds it (vmac); 'shared' while on the shared vMAC. */
+export function ipfoBinding(ovh: LabOvh): RouterId | 'shared' | null {
+  if (ovh.strategy === 'move') return routerForService(ovh.mock.state.ips.get(`${IPFO}/32`)?.routedTo ?? null)?.id ?? null;
+  const mac = ovh.mock.state.vmacOf(`${IPFO}/32`)?.mac ?? null;
+  return mac === SHARED_VMAC ? 'shared' : routerForVmac(mac)?.id ?? null;
 }
 
 /** Requests the router's service made (by its application key), at or after `since`. Requests
@@ -131,6 +136,13 @@ export function ospfCost(scenario: Scenario, id: RouterId, ifname: string): numb
 /** The OVH resource in a status report. */
 export function ovhResource(report: StatusReport | null): ResourceStatus | undefined {
   return report?.resources.find((r) => r.kind === 'ovh');
+}
+
+/** A field of the OVH resource's typed status (contract v2's FailoverIpStatus: contested, verify…);
+ *  read from `extra` while the status layer still carries it there. */
+export function ovhStatusField(report: StatusReport | null, field: string): unknown {
+  const res = ovhResource(report) as (ResourceStatus & { status?: Record<string, unknown> }) | undefined;
+  return res?.status?.[field] ?? res?.extra[field];
 }
 
 /** The service's role, or null when it does not answer. */

@@ -80,6 +80,8 @@ export function installStandins(labDir: string, r: RouterPlan, client: string, s
     sysctlFile: files.sysctlFile,
     vhids: [{ vhid: VHID, interface: r.carpIf, vip: VIP, prefixlen: SEGMENT_PREFIXLEN, advbase: ADVBASE, advskew: r.advskew }],
     tunnels: { [r.greIf]: { source: r.tunnelSource, destination: r.tunnelDestination, remote: r.greRemote, routes: tunnelRoutes(strategy) } },
+    // The NIC's own MAC on the external interface (the hypervisor's), shown as hwaddr once changed.
+    hwaddrs: { [r.extIf]: strategy === 'vmac' ? r.vmac : r.nicMac },
   };
   writeFileSync(files.settings, JSON.stringify(settings, null, 2) + '\n');
   // The router "boots" now: demotion 0, preempt on (as the lab's routers are configured).

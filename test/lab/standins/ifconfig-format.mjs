@@ -122,6 +122,10 @@ export function formatInterface(link, settings, carpState) {
   } else {
     out.push('\toptions=80028<VLAN_MTU,JUMBO_MTU,LINKSTATE>');
     if (link.address) out.push(`\tether ${link.address}`);
+    // FreeBSD ≥ 11 also prints the NIC's own address when the link-level address was changed
+    // (sbin/ifconfig/af_link.c link_status(): SIOCGHWADDR, "\thwaddr %s" when it differs).
+    const hwaddr = settings.hwaddrs?.[link.ifname];
+    if (hwaddr && link.address && hwaddr !== link.address) out.push(`\thwaddr ${hwaddr}`);
     out.push(...inetLines(link, kind, settings));
     out.push(...carpLines(link, settings, carpState));
     out.push('\tmedia: Ethernet autoselect (10Gbase-T <full-duplex>)');
