@@ -4,7 +4,7 @@
 // the continuous ping from upstream to the IPFO). A library, not a test file: no vitest here.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { AdvertisementWatch, advertisementIntervalMs } from './adverts.js';
-import { carpEvents, cli, other, waitFollows } from './follow-checks.js';
+import { carpEvents, cli, other, waitFollows, type FollowOptions } from './follow-checks.js';
 import { firstReplyFrom, longestGap, lostBetween, type PingProbe } from './ping.js';
 import { carpDetectionMs, type RouterId } from './plan.js';
 import { writesBy, type Scenario } from './scenario-helpers.js';
@@ -12,6 +12,8 @@ import { waitFor } from './wait.js';
 
 /** One unplanned failover, ms. */
 export interface FailoverSample {
+  /** When the MASTER was lost (epoch ms): t=0 of its timeline. */
+  lostAt: number;
   /** The MASTER's loss, after its last advertisement: where in the interval it fell. */
   sinceAdvertisement: number;
   /** CARP's detection as measured: the new MASTER's switch − the old one's last advertisement. */
@@ -30,6 +32,8 @@ export interface FailoverSample {
 
 /** One planned move (drain or undrain), ms and pings. */
 export interface MoveSample {
+  /** When the command was run (epoch ms): t=0 of its timeline. */
+  startedAt: number;
   longestGap: number;
   lost: number;
   /** How long until everything followed the new MASTER. */
@@ -37,6 +41,8 @@ export interface MoveSample {
 }
 
 export interface MeasureOptions {
+  /** What must follow the new MASTER before a move counts as done (follow-checks.ts). */
+  follow?: FollowOptions;
   /** How long the new MASTER may take to be followed by everything (OVH tasks included). */
   followMs?: number;
   /** Fail back with the mock's tasks at 0 s, so that only the measured move waits for them. */
@@ -83,12 +89,13 @@ export async function measureFailover(s: Scenario, ping: PingProbe, from: Router
     watch.stop();
   }
   const reply = await waitFor(`the first ping reply through ${to}`, options.followMs ?? 60_000, () => firstReplyFrom(ping.replies, to, t0), 5);
-  await waitFollows(s, to, options.followMs ?? 60_000);
+  await waitFollows(s, to, options.followMs ?? 60_000, options.follow);
   const switched = switchedAt(s, to, t0);
   const events = s.timeline.sorted().filter((e) => e.at >= (switched ?? t0) && e.router === to);
   const dataPlane = events.find((e) => (e.kind === 'tunnel' && e.text.endsWith(' up')) || e.kind === 'mac');
   const writes = writesBy(s.ovh, to, t0);
   const sample: FailoverSample = {
+    lostAt: t0,
     sinceAdvertisement: t0 - last,
     detection: switched === null ? null : switched - last,
     outageFromAdvertisement: reply.at - last,
@@ -101,7 +108,7 @@ export async function measureFailover(s: Scenario, ping: PingProbe, from: Router
     const t1 = Date.now();
     carp.start();
     await waitFor(`the first ping reply through ${from} after failback`, 60_000, () => firstReplyFrom(ping.replies, from, t1), 20);
-    await waitFollows(s, from, 60_000);
+    await waitFollows(s, from, 60_000, options.follow);
   });
   return sample;
 }
@@ -113,11 +120,12 @@ export async function measureDrain(s: Scenario, ping: PingProbe, from: RouterId 
     const t0 = Date.now();
     const result = await cli(s.services[from], args, (options.followMs ?? 60_000) + 15_000);
     if (result.code !== 0) throw new Error(`carp-failover ${args.join(' ')} exited ${result.code}: ${result.stdout}${result.stderr}`);
-    await waitFollows(s, master, options.followMs ?? 60_000);
+    await waitFollows(s, master, options.followMs ?? 60_000, options.follow);
     const settled = Date.now();
     // A few more replies, so a gap at the very end is closed by a reply and counted.
     await waitFor('replies after the move', 5000, () => ping.replies.filter((r) => r.at > settled).length >= 5, 20);
     return {
+      startedAt: t0,
       longestGap: longestGap(ping.replies, t0)?.gapMs ?? 0,
       lost: lostBetween(ping.replies, t0).length,
       settledAfter: settled - t0,
