@@ -8,13 +8,17 @@ import { frrUnavailable, netnsUnavailable, skipReason } from '../support/env.js'
 import { carpEngineUnavailable } from './keepalived.js';
 import { CLAIM_LAG_MAX_MS, COST, carpEvents, claimLagMs, cli, printTimeline, waitFollows } from './follow-checks.js';
 import { scenarioForFileWithPing } from './file-scenario.js';
-import { firstReplyFrom, longestGap } from './ping.js';
+import { measureDrain } from './measure.js';
+import { firstReplyFrom, longestGap, lostBetween } from './ping.js';
 import { ipfoBinding, moveRequests, ospfCost, tunnelUp, writesBy } from './scenario-helpers.js';
 import { statusReport } from './services.js';
 import { readCarpState, readSysctls } from './standins/common.mjs';
 import { waitFor } from './wait.js';
 
 const skip = skipReason('lab e2e drain', netnsUnavailable(), frrUnavailable(), carpEngineUnavailable()) !== null;
+
+/** Issue 13: a drain and an undrain with move lose no ping; the longest gap at most this. */
+const GAP_MAX_MS = 30;
 
 /** The maintenance demotion of the lab config (the schema's default). */
 const MAINTENANCE = 240;
@@ -54,7 +58,13 @@ describe.skipIf(skip)('lab: drain with confirmation, OS update, undrain', () => 
     await waitFollows(lab, 'rb', 30_000);
     const reply = firstReplyFrom(ping().replies, 'rb', t0);
     expect(reply).toBeDefined();
-    console.log(`drain: longest ping gap ${longestGap(ping().replies, t0)?.gapMs ?? 0} ms; first reply through rb at +${reply!.at - t0} ms`);
+    await waitFor('replies after the drain', 5000, () => ping().replies.filter((r) => r.at > Date.now() - 100).length > 0, 20);
+    const gap = longestGap(ping().replies, t0)?.gapMs ?? 0;
+    const lost = lostBetween(ping().replies, t0);
+    console.log(`drain: longest ping gap ${gap} ms, lost ${lost.length}; first reply through rb at +${reply!.at - t0} ms`);
+    // Issue 13: a drain loses no ping (never break a path OVH still uses), longest gap ≤ 30 ms.
+    expect(lost).toEqual([]);
+    expect(gap).toBeLessThanOrEqual(GAP_MAX_MS);
     expect(writesBy(lab.ovh, 'ra', t0)).toEqual([]);
     // b claimed right after its CARP switch (it was briefly MASTER at boot: its cached binding
     // from then must not be trusted, see src/engine/reconcile-run.ts).
@@ -122,7 +132,11 @@ describe.skipIf(skip)('lab: drain with confirmation, OS update, undrain', () => 
     const reply = await waitFor('the first ping reply through ra', 30_000, () => firstReplyFrom(ping().replies, 'ra', t0));
     await waitFollows(lab, 'ra', 30_000);
     printTimeline(lab, 'undrain of ra', t0);
-    console.log(`undrain: first reply through ra at +${reply.at - t0} ms; longest gap ${longestGap(ping().replies, t0)?.gapMs ?? 0} ms`);
+    const gap = longestGap(ping().replies, t0)?.gapMs ?? 0;
+    const lost = lostBetween(ping().replies, t0);
+    console.log(`undrain: first reply through ra at +${reply.at - t0} ms; longest gap ${gap} ms, lost ${lost.length}`);
+    expect(lost).toEqual([]);
+    expect(gap).toBeLessThanOrEqual(GAP_MAX_MS);
     const a = statusReport(lab.services.ra);
     expect(a?.flags.drain).toBe(false);
     expect(a?.demotion.total).toBe(0);
@@ -130,4 +144,14 @@ describe.skipIf(skip)('lab: drain with confirmation, OS update, undrain', () => 
     expect(writesBy(lab.ovh, 'ra', t0).map((w) => `${w.method} ${w.route} ${w.status}`)).toEqual(['POST /ip/{ip}/move 200']);
     expect(writesBy(lab.ovh, 'rb', t0)).toEqual([]);
   }, 90_000);
+
+  it('with OVH move tasks of 20 s, a drain and an undrain still lose no ping (longest gap ≤ 30 ms)', async () => {
+    const lab = scenario();
+    lab.ovh.mock.state.durations.doingMs = 20_000;
+    const { drain, undrain } = await measureDrain(lab, ping(), 'ra', { followMs: 90_000 });
+    console.log(`task 20 s: drain gap ${drain.longestGap} ms, lost ${drain.lost}, done in ${drain.settledAfter} ms; undrain gap ${undrain.longestGap} ms, lost ${undrain.lost}, done in ${undrain.settledAfter} ms`);
+    expect({ drain: drain.lost, undrain: undrain.lost }).toEqual({ drain: 0, undrain: 0 });
+    expect(drain.longestGap).toBeLessThanOrEqual(GAP_MAX_MS);
+    expect(undrain.longestGap).toBeLessThanOrEqual(GAP_MAX_MS);
+  }, 240_000);
 });
