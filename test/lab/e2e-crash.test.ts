@@ -15,7 +15,7 @@ import { waitFor } from './wait.js';
 
 const skip = skipReason('lab e2e: crash during an OVH claim', netnsUnavailable(), frrUnavailable(), carpEngineUnavailable()) !== null;
 
-/** Long enough that the restarted service (node start, boot hold-down, a ucarp restart for the
+/** Long enough that the restarted service (node start, boot hold-down, a CARP election after the
  *  demotion) meets the task still pending; OVH's real ones take about a minute. */
 const TASK_MS = 12_000;
 /** Task polls 1 s apart: at the lab's default 100 ms a 12 s task alone would spend the client's

@@ -110,7 +110,7 @@ describe.skipIf(skip)('lab: drain with confirmation, OS update, undrain', () => 
     // And a little longer, to let a wrong preemption happen if it would.
     await sleep(4000);
     printTimeline(lab, 'restart of ra while drained', t0);
-    // Not MASTER at any moment since the restart (the ucarp scripts log every switch).
+    // Not MASTER at any moment since the restart (the stand-in server logs every switch).
     expect(carpEvents(lab.run.eventsFile).filter((e) => e.at >= t0 && e.router === 'ra' && e.state === 'MASTER')).toEqual([]);
     expect(readCarpState(ra.files.carpStateFile)).toBe('BACKUP');
     expect(report.flags.drain).toBe(true);
