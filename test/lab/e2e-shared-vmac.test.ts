@@ -15,7 +15,7 @@ import { waitFollows } from './follow-checks.js';
 import { carpEngineUnavailable } from './keepalived.js';
 import { measureDrain, measureFailover, median, type FailoverSample } from './measure.js';
 import { NS_SEG, ROUTER_IDS, ROUTERS, SHARED_VMAC, type RouterId } from './plan.js';
-import { ovhStatusField, writesBy, type Scenario } from './scenario-helpers.js';
+import { ovhDetail, writesBy, type Scenario } from './scenario-helpers.js';
 import { servicesSettled, statusReport } from './services.js';
 import type { StatusReport } from '../../src/status/model.js';
 import { readCarpState } from './standins/common.mjs';
@@ -27,12 +27,9 @@ const skip = skipReason('lab e2e: shared-vmac', netnsUnavailable(), frrUnavailab
 const OVER_DETECTION_MAX_MS = 50;
 const GAP_MAX_MS = 30;
 
-/** Whether any resource of the report says the IPFO is contested (the OVH or the carrier status). */
+/** Whether the report's OVH resource says the IPFO is contested. */
 function contested(report: StatusReport | null): boolean {
-  return (report?.resources ?? []).some((r) => {
-    const typed = (r as { status?: Record<string, unknown> }).status;
-    return (typed?.contested ?? r.extra.contested) === true;
-  });
+  return ovhDetail(report)?.contested === true;
 }
 
 describe.skipIf(skip)('lab e2e: shared-vmac, no OVH call on the failover path', () => {
@@ -80,7 +77,7 @@ describe.skipIf(skip)('lab e2e: shared-vmac, no OVH call on the failover path', 
       expect(undrain.longestGap).toBeLessThanOrEqual(GAP_MAX_MS);
       // The MASTER verifies the binding every verify_period_s (10 s in the lab) and says it failed.
       const verify = await waitFor('ra\'s status showing the failed verification', 30_000, () => {
-        const v = ovhStatusField(statusReport(s.services.ra), 'verify') as { ok?: boolean | null; error?: string | null } | undefined;
+        const v = ovhDetail(statusReport(s.services.ra))?.verify;
         return v?.ok === false ? v : null;
       }, 500);
       console.log(`5xx: ra's verification: ${JSON.stringify(verify)}`);

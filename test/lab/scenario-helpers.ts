@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { nsExec } from '../support/netns.js';
 import type { ResourceStatus, StatusReport } from '../../src/status/model.js';
 import type { MockRequest } from '../ovh-mock/server.js';
+import type { FailoverIpStatus } from '../../src/resources/contract.js';
 import { startLabOvh, type LabOvh } from './ovh.js';
 import { IPFO, ROUTER_IDS, ROUTERS, SHARED_VMAC, routerForService, routerForVmac, type RouterId, type Strategy } from './plan.js';
 import { servicesSettled, startService, statusReport, statusText, type ConfigOverrides, type LabService } from './services.js';
@@ -138,11 +139,10 @@ export function ovhResource(report: StatusReport | null): ResourceStatus | undef
   return report?.resources.find((r) => r.kind === 'ovh');
 }
 
-/** A field of the OVH resource's typed status (contract v2's FailoverIpStatus: contested, verify…);
- *  read from `extra` while the status layer still carries it there. */
-export function ovhStatusField(report: StatusReport | null, field: string): unknown {
-  const res = ovhResource(report) as (ResourceStatus & { status?: Record<string, unknown> }) | undefined;
-  return res?.status?.[field] ?? res?.extra[field];
+/** The OVH resource's typed status (contested, verify, binding…), if it has one. */
+export function ovhDetail(report: StatusReport | null): FailoverIpStatus | undefined {
+  const detail = ovhResource(report)?.detail;
+  return detail?.kind === 'ovh' ? detail : undefined;
 }
 
 /** The service's role, or null when it does not answer. */
