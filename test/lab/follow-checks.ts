@@ -5,12 +5,11 @@
 // vitest here (the bench imports it): the per-file hooks are in file-scenario.ts.
 import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { internalRoute } from './frr.js';
 import { ROUTER_IDS, ROUTERS, SHARED_VMAC, type RouterId } from './plan.js';
-import { ipfoBinding, ospfCost, tunnelUp, type Scenario } from './scenario-helpers.js';
-import { BIN, statusReport, type LabService } from './services.js';
+import { ipfoBinding, type Scenario } from './scenario-helpers.js';
+import { readExternalMac, readInternalRouteVia, readIpfoDelivery, readOspfCost, readStatus, readTunnelUp } from './readouts.js';
+import { BIN, type LabService } from './services.js';
 import { readCarpState } from './standins/common.mjs';
-import { externalMac, ipfoRoute } from './edge.js';
 import { waitFor } from './wait.js';
 
 /** The lab config's OSPF costs (services.ts). */
@@ -25,31 +24,38 @@ export interface FollowOptions {
   services?: boolean;
 }
 
-/** What does not follow `master` yet, one line each; empty when everything does. */
-export function mismatches(s: Scenario, master: RouterId, options: FollowOptions = {}): string[] {
+/** What does not follow `master` yet, one line each; empty when everything does. Every read is
+ *  awaited (readouts.ts): this runs in the process that hosts the OVH mock. */
+export async function mismatches(s: Scenario, master: RouterId, options: FollowOptions = {}): Promise<string[]> {
   const out: string[] = [];
-  const safe = <T>(what: string, read: () => T): T | undefined => {
+  const safe = async <T>(what: string, read: () => Promise<T>): Promise<T | undefined> => {
     try {
-      return read();
+      return await read();
     } catch (error) {
       out.push(`${what}: ${(error as Error).message.split('\n')[0]}`);
       return undefined;
     }
   };
+  const shared = s.ovh.strategy === 'shared-vmac';
   for (const id of ROUTER_IDS) {
     const isMaster = id === master;
     const r = s.run.routers[id];
     const carp = readCarpState(r.files.carpStateFile);
     if (carp !== (isMaster ? 'MASTER' : 'BACKUP')) out.push(`${id}: CARP ${carp}`);
-    const up = safe(`${id} tunnel`, () => tunnelUp(id));
+    const up = await safe(`${id} tunnel`, () => readTunnelUp(r.plan));
     if (up !== undefined && up !== isMaster) out.push(`${id}: tunnel ${up ? 'up' : 'down'}`);
     const want = isMaster ? COST.master : COST.backup;
     for (const ifname of [r.plan.greIf, r.plan.carpIf]) {
-      const cost = safe(`${id} cost`, () => ospfCost(s, id, ifname));
+      const cost = await safe(`${id} cost`, () => readOspfCost(r.frr, ifname));
       if (cost !== undefined && cost !== want) out.push(`${id}: OSPF cost on ${ifname} ${cost}, want ${want}`);
     }
+    // With shared-vmac the binding never moves: the MASTER carries the vMAC it is bound to.
+    if (shared) {
+      const carrying = await safe(`${id} MAC`, async () => (await readExternalMac(r.plan)) === SHARED_VMAC);
+      if (carrying !== undefined && carrying !== isMaster) out.push(`${id}: ${carrying ? 'carries' : 'does not carry'} the shared vMAC`);
+    }
     if (options.services !== false) {
-      const report = statusReport(s.services[id]);
+      const report = await readStatus(s.services[id]);
       if (report === null) out.push(`${id}: service does not answer`);
       else {
         if (report.role !== (isMaster ? 'MASTER' : 'BACKUP')) out.push(`${id}: service role ${report.role}`);
@@ -59,19 +65,11 @@ export function mismatches(s: Scenario, master: RouterId, options: FollowOptions
     }
   }
   const bound = ipfoBinding(s.ovh);
-  // With shared-vmac the binding never moves: the MASTER carries the vMAC it is bound to.
-  const shared = s.ovh.strategy === 'shared-vmac';
   if (bound !== (shared ? 'shared' : master)) out.push(`OVH binding at the mock: ${bound ?? 'nothing'}`);
-  if (shared) {
-    for (const id of ROUTER_IDS) {
-      const carrying = safe(`${id} MAC`, () => externalMac(ROUTERS[id]) === SHARED_VMAC);
-      if (carrying !== undefined && carrying !== (id === master)) out.push(`${id}: ${carrying ? 'carries' : 'does not carry'} the shared vMAC`);
-    }
-  }
-  const routed = safe('upstream IPFO delivery', () => ipfoRoute()?.id ?? null);
+  const routed = await safe('upstream IPFO delivery', async () => (await readIpfoDelivery())?.id ?? null);
   if (routed !== undefined && routed !== master) out.push(`upstream delivers the IPFO to ${routed ?? 'nothing'}`);
   if (options.ospfRoute !== false) {
-    const via = safe('upstream OSPF route', () => internalRoute().via);
+    const via = await safe('upstream OSPF route', () => readInternalRouteVia());
     if (via !== undefined && (via.length !== 1 || via[0] !== ROUTERS[master].greLocal)) out.push(`upstream's OSPF route to the internal prefix via [${via.join(', ')}]`);
   }
   return out;
@@ -81,7 +79,7 @@ export function mismatches(s: Scenario, master: RouterId, options: FollowOptions
 export async function waitFollows(s: Scenario, master: RouterId, timeoutMs: number, options: FollowOptions = {}): Promise<void> {
   let last: string[] = [];
   try {
-    await waitFor(`everything to follow ${master}`, timeoutMs, () => (last = mismatches(s, master, options)).length === 0, 200);
+    await waitFor(`everything to follow ${master}`, timeoutMs, async () => (last = await mismatches(s, master, options)).length === 0, 200);
   } catch (error) {
     throw new Error(`${(error as Error).message}: ${last.join('; ')}\n${s.diagnose()}`);
   }

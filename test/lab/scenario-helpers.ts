@@ -9,7 +9,7 @@ import type { MockRequest } from '../ovh-mock/server.js';
 import type { FailoverIpStatus } from '../../src/resources/contract.js';
 import { startLabOvh, type LabOvh } from './ovh.js';
 import { IPFO, ROUTER_IDS, ROUTERS, SHARED_VMAC, routerForService, routerForVmac, type RouterId, type Strategy } from './plan.js';
-import { servicesSettled, startService, statusReport, statusText, type ConfigOverrides, type LabService } from './services.js';
+import { servicesSettled, servicesSettledAsync, startService, statusReport, statusText, type ConfigOverrides, type LabService } from './services.js';
 import { Timeline } from './timeline.js';
 import { startLab, type LabRun } from './up.js';
 import { waitFor } from './wait.js';
@@ -63,7 +63,7 @@ export async function startScenario(options: ScenarioOptions = {}): Promise<Scen
       diagnose: () => diagnose(Object.values(services)),
       teardown: () => run.lab.teardown(),
     };
-    await waitFor('both services settled', options.settleMs ?? 60_000, () => servicesSettled(Object.values(services)), 250).catch((error: unknown) => {
+    await waitFor('both services settled', options.settleMs ?? 60_000, () => servicesSettledAsync(Object.values(services)), 250).catch((error: unknown) => {
       throw new Error(`${(error as Error).message}\n${scenario.diagnose()}`);
     });
     return scenario;

@@ -12,6 +12,7 @@ import { VTYSH } from './frr.js';
 import type { Lab } from './lab.js';
 import { HYPERVISOR, IPFO, SHARED_VMAC, VHID, type RouterPlan, type Strategy } from './plan.js';
 import type { LabRouter } from './up.js';
+import { readStatus } from './readouts.js';
 import { waitFor } from './wait.js';
 
 export const REPO = fileURLToPath(new URL('../../', import.meta.url));
@@ -147,9 +148,9 @@ export async function startService(lab: Lab, r: LabRouter, ovh: LabOvhEndpoint |
     },
   };
   try {
-    await waitFor(`${r.plan.node}'s status socket`, timeoutMs, () => {
+    await waitFor(`${r.plan.node}'s status socket`, timeoutMs, async () => {
       if (exited) throw new Error('exited');
-      return existsSync(r.statusSocket) && statusText(service) !== null;
+      return existsSync(r.statusSocket) && (await readStatus(service)) !== null;
     });
   } catch (error) {
     await service.stop('SIGKILL');
@@ -188,7 +189,15 @@ export function statusReport(service: LabService): StatusReport | null {
 /** True when one service is MASTER, the others BACKUP, all ready, undemoted and in sync (a
  *  resource left alone for the role, like OVH on a BACKUP, has no desired state and counts). */
 export function servicesSettled(services: readonly LabService[]): boolean {
-  const reports = services.map(statusReport);
+  return reportsSettled(services.map(statusReport));
+}
+
+/** servicesSettled through the status sockets, awaited: for the process hosting the OVH mock. */
+export async function servicesSettledAsync(services: readonly LabService[]): Promise<boolean> {
+  return reportsSettled(await Promise.all(services.map((service) => readStatus(service))));
+}
+
+function reportsSettled(reports: Array<StatusReport | null>): boolean {
   if (reports.some((r) => r === null)) return false;
   const ok = reports as StatusReport[];
   return (
