@@ -97,7 +97,7 @@ export function ipfoConfig(strategy: Strategy, p: RouterPlan): Record<string, un
   const ip = `${IPFO}/32`;
   if (strategy === 'move') return { ip, strategy, service: p.service };
   if (strategy === 'vmac') return { ip, strategy, service: HYPERVISOR, vmac: p.vmac, vm_name: p.node };
-  return { ip, strategy, service: HYPERVISOR, vmac: SHARED_VMAC, interface: p.extIf };
+  return { ip, strategy, service: HYPERVISOR, vmac: SHARED_VMAC, interface: p.extIf, vm_name: p.node };
 }
 
 /** Writes the router's config (and OVH credentials, root-only) and returns the config path. */

@@ -122,8 +122,8 @@ export function formatInterface(link, settings, carpState) {
   } else {
     out.push('\toptions=80028<VLAN_MTU,JUMBO_MTU,LINKSTATE>');
     if (link.address) out.push(`\tether ${link.address}`);
-    // FreeBSD ≥ 11 also prints the NIC's own address when the link-level address was changed
-    // (sbin/ifconfig/af_link.c link_status(): SIOCGHWADDR, "\thwaddr %s" when it differs).
+    // FreeBSD also prints the NIC's own address, only while the link-level address differs from it
+    // (sbin/ifconfig/af_link.c print_ether, freebsd-src aeba9097: "\tether %s" then "\thwaddr %s").
     const hwaddr = settings.hwaddrs?.[link.ifname];
     if (hwaddr && link.address && hwaddr !== link.address) out.push(`\thwaddr ${hwaddr}`);
     out.push(...inetLines(link, kind, settings));
