@@ -38,23 +38,28 @@ export function labBenchUnavailable(): string | null {
   return netnsUnavailable() ?? frrUnavailable() ?? carpEngineUnavailable() ?? (existsSync(BIN) ? null : `${BIN} is missing: npx tsc -p tsconfig.json`);
 }
 
-/** Median of 40 ifconfig stand-in calls, ms (a process start included, as on FreeBSD). */
-async function ifconfigCost(s: Scenario): Promise<number> {
+/** Median of 40 calls of a command, ms (a process start included, as on FreeBSD). */
+async function callCost(argv: [string, ...string[]]): Promise<number> {
   const run = promisify(execFile);
   const times: number[] = [];
   for (let i = 0; i < 40; i++) {
     const started = performance.now();
-    await run(s.run.routers.ra.files.ifconfig, ['vtnet0'], { env: {} });
+    await run(argv[0], argv.slice(1), { env: {} });
     times.push(performance.now() - started);
   }
   return median(times)!;
 }
 
+/** One ifconfig stand-in call, and /bin/true's in the same breath (what a process start costs now). */
+async function ifconfigCost(s: Scenario): Promise<{ ifconfigMs: number; trueMs: number }> {
+  return { ifconfigMs: await callCost([s.run.routers.ra.files.ifconfig, 'vtnet0']), trueMs: await callCost(['/bin/true']) };
+}
+
 /** One strategy's lab: every task time, then (move) the per-event baseline. */
-async function measureStrategy(strategy: Strategy, facts: { ifconfigMs: number | null }): Promise<{ results: StrategyResult[]; baseline: Baseline | null }> {
+async function measureStrategy(strategy: Strategy, facts: { cost: { ifconfigMs: number; trueMs: number } | null }): Promise<{ results: StrategyResult[]; baseline: Baseline | null }> {
   const s = await startScenario({ strategy, taskMs: 0, overrides: SERVICE_OVERRIDES });
   try {
-    facts.ifconfigMs ??= await ifconfigCost(s);
+    facts.cost ??= await ifconfigCost(s);
     const ping = new PingProbe(s.run.lab);
     ping.start();
     await waitFor('ping replies through ra', 10_000, () => ping.last()?.router === 'ra');
@@ -100,7 +105,7 @@ export async function runLabBench(): Promise<BenchResult[]> {
   const blocked = labBenchUnavailable();
   if (blocked) throw new Error(`lab bench cannot run: ${blocked}`);
   const started = Date.now();
-  const facts = { ifconfigMs: null as number | null };
+  const facts = { cost: null as { ifconfigMs: number; trueMs: number } | null };
   const results: StrategyResult[] = [];
   let baseline: Baseline | null = null;
   for (const strategy of CHOSEN) {
@@ -110,7 +115,7 @@ export async function runLabBench(): Promise<BenchResult[]> {
     log(`${strategy} done at +${((Date.now() - started) / 1000).toFixed(0)} s`);
   }
   const detectionMs = carpDetectionMs(ROUTERS.rb.advskew);
-  return [{ name: 'lab', rows: labRows(results, baseline, { detectionMs, ifconfigMs: facts.ifconfigMs ?? NaN, runs: RUNS }) }];
+  return [{ name: 'lab', rows: labRows(results, baseline, { detectionMs, ifconfigMs: facts.cost?.ifconfigMs ?? NaN, trueMs: facts.cost?.trueMs ?? NaN, runs: RUNS }) }];
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

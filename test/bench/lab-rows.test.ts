@@ -16,7 +16,7 @@ describe('labRows', () => {
     { strategy: 'move', taskMs: 20_000, failovers: [failover(20_300, 20, 40, 1)], drains: [{ drain: move(10, 0), undrain: move(10, 0) }] },
   ];
   const baseline = { failovers: [failover(600, 300, 500), failover(700, 400, 600), failover(650, 200, 700)] };
-  const rows = labRows(results, baseline, { detectionMs: 3390.625, ifconfigMs: 4.2, runs: 3 });
+  const rows = labRows(results, baseline, { detectionMs: 3390.625, ifconfigMs: 4.2, trueMs: 1.5, runs: 3 });
   const byId = (id: string) => rows.find((r) => r.id === id);
 
   it('gives the medians under the issue\'s stable ids', () => {
@@ -38,10 +38,11 @@ describe('labRows', () => {
     expect(byId('lab.carp.detection_ms')).toMatchObject({ value: 3398 });
     expect(byId('lab.carp.detection_ms')!.metric).toContain('3390.6 ms');
     expect(byId('lab.standin.ifconfig_ms')).toMatchObject({ value: 4.2 });
+    expect(byId('lab.standin.ifconfig_ms')!.metric).toContain('/bin/true: 1.5 ms');
   });
 
   it('leaves out what no run measured instead of reporting zero, and the share without a baseline', () => {
-    const none = labRows([{ strategy: 'vmac', taskMs: 0, failovers: [failover(10, null, null)], drains: [] }], null, { detectionMs: 3390, ifconfigMs: 3, runs: 1 });
+    const none = labRows([{ strategy: 'vmac', taskMs: 0, failovers: [failover(10, null, null)], drains: [] }], null, { detectionMs: 3390, ifconfigMs: 3, trueMs: 1, runs: 1 });
     expect(none.find((r) => r.id === 'lab.vmac.task0.drain.longest_gap_ms')).toBeUndefined();
     expect(none.find((r) => r.id === 'lab.service_share.claim_ms')).toBeUndefined();
   });
