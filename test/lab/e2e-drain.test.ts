@@ -11,7 +11,7 @@ import { scenarioForFileWithPing } from './file-scenario.js';
 import { measureDrain } from './measure.js';
 import { firstReplyFrom, longestGap, lostBetween } from './ping.js';
 import { ipfoBinding, moveRequests, ospfCost, tunnelUp, writesBy } from './scenario-helpers.js';
-import { statusReport } from './services.js';
+import { readStatus } from './readouts.js';
 import { readCarpState, readSysctls } from './standins/common.mjs';
 import { waitFor } from './wait.js';
 
@@ -48,8 +48,8 @@ describe.skipIf(skip)('lab: drain with confirmation, OS update, undrain', () => 
     expect(drain.code, drain.stdout + drain.stderr).toBe(0);
     expect(drain.stdout).toMatch(/drained/);
     expect(at).toEqual({ carpB: 'MASTER', carpA: 'BACKUP', binding: 'rb', costGre: COST.backup, costCarp: COST.backup, tunnelA: false });
-    expect(statusReport(lab.services.rb)?.role).toBe('MASTER');
-    const a = statusReport(lab.services.ra);
+    expect((await readStatus(lab.services.rb))?.role).toBe('MASTER');
+    const a = await readStatus(lab.services.ra);
     expect(a?.flags.drain).toBe(true);
     expect(a?.drain?.drained).toBe(true);
     expect(a?.demotion.ours.maintenance).toBe(MAINTENANCE);
@@ -103,8 +103,8 @@ describe.skipIf(skip)('lab: drain with confirmation, OS update, undrain', () => 
     ra.carp.start();
     const service = await lab.restart('ra');
     // The boot hold-down ends and the service is ready, still BACKUP, the maintenance share held.
-    const report = await waitFor('a ready again, boot demotion released', 40_000, () => {
-      const r = statusReport(service);
+    const report = await waitFor('a ready again, boot demotion released', 40_000, async () => {
+      const r = await readStatus(service);
       return r && r.readiness.ready && r.demotion.ours.boot === 0 && r.role === 'BACKUP' && r.resources.every((res) => res.inSync === true || res.desired == null) ? r : null;
     }, 250);
     // And a little longer, to let a wrong preemption happen if it would.
@@ -137,7 +137,7 @@ describe.skipIf(skip)('lab: drain with confirmation, OS update, undrain', () => 
     console.log(`undrain: first reply through ra at +${reply.at - t0} ms; longest gap ${gap} ms, lost ${lost.length}`);
     expect(lost).toEqual([]);
     expect(gap).toBeLessThanOrEqual(GAP_MAX_MS);
-    const a = statusReport(lab.services.ra);
+    const a = await readStatus(lab.services.ra);
     expect(a?.flags.drain).toBe(false);
     expect(a?.demotion.total).toBe(0);
     expect(demotionOf('ra')).toBe(0);

@@ -16,7 +16,8 @@ import { carpEngineUnavailable } from './keepalived.js';
 import { measureDrain, measureFailover, median, type FailoverSample } from './measure.js';
 import { NS_SEG, ROUTER_IDS, ROUTERS, SHARED_VMAC, type RouterId } from './plan.js';
 import { ovhDetail, writesBy, type Scenario } from './scenario-helpers.js';
-import { servicesSettled, statusReport } from './services.js';
+import { servicesSettledAsync } from './services.js';
+import { readStatus } from './readouts.js';
 import type { StatusReport } from '../../src/status/model.js';
 import { readCarpState } from './standins/common.mjs';
 import { waitFor } from './wait.js';
@@ -76,8 +77,8 @@ describe.skipIf(skip)('lab e2e: shared-vmac, no OVH call on the failover path', 
       expect(drain.longestGap).toBeLessThanOrEqual(GAP_MAX_MS);
       expect(undrain.longestGap).toBeLessThanOrEqual(GAP_MAX_MS);
       // The MASTER verifies the binding every verify_period_s (10 s in the lab) and says it failed.
-      const verify = await waitFor('ra\'s status showing the failed verification', 30_000, () => {
-        const v = ovhDetail(statusReport(s.services.ra))?.verify;
+      const verify = await waitFor('ra\'s status showing the failed verification', 30_000, async () => {
+        const v = ovhDetail(await readStatus(s.services.ra))?.verify;
         return v?.ok === false ? v : null;
       }, 500);
       console.log(`5xx: ra's verification: ${JSON.stringify(verify)}`);
@@ -97,13 +98,13 @@ describe.skipIf(skip)('lab e2e: shared-vmac, no OVH call on the failover path', 
       partitioned = true;
       await waitFor('both CARP MASTER, both carrying the shared vMAC', 20_000, () =>
         ROUTER_IDS.every((id) => readCarpState(s.run.routers[id].files.carpStateFile) === 'MASTER' && externalMac(ROUTERS[id]) === SHARED_VMAC), 100);
-      await waitFor('both services flagging contested', 30_000, () => ROUTER_IDS.every((id: RouterId) => contested(statusReport(s.services[id]))), 250);
+      await waitFor('both services flagging contested', 30_000, async () => (await Promise.all(ROUTER_IDS.map((id: RouterId) => readStatus(s.services[id])))).every(contested), 250);
       nsExec(NS_SEG, ['ip', 'link', 'set', rb.segPort, 'master', 'br0']);
       partitioned = false;
       const healedAt = Date.now();
       await waitFollows(s, 'ra', 40_000);
-      await waitFor('contested cleared on both', 40_000, () => ROUTER_IDS.every((id) => !contested(statusReport(s.services[id]))), 250);
-      await waitFor('both services settled', 30_000, () => servicesSettled(Object.values(s.services)), 250);
+      await waitFor('contested cleared on both', 40_000, async () => (await Promise.all(ROUTER_IDS.map((id) => readStatus(s.services[id])))).every((r) => !contested(r)), 250);
+      await waitFor('both services settled', 30_000, () => servicesSettledAsync(Object.values(s.services)), 250);
       console.log(`partition healed: everything on ra and contested cleared ${Date.now() - healedAt} ms after the heal`);
       expect(externalMac(ROUTERS.rb)).not.toBe(SHARED_VMAC);
       expect(externalMac(ROUTERS.ra)).toBe(SHARED_VMAC);
