@@ -47,6 +47,8 @@ export interface MeasureOptions {
   followMs?: number;
   /** Fail back with the mock's tasks at 0 s, so that only the measured move waits for them. */
   quickFailback?: boolean;
+  /** Drain with `drain` instead of `drain --wait` (which needs OVH to confirm the binding). */
+  noWait?: boolean;
 }
 
 /** The switch to MASTER of `router` logged at or after `since`, epoch ms. */
@@ -131,7 +133,7 @@ export async function measureDrain(s: Scenario, ping: PingProbe, from: RouterId 
       settledAfter: settled - t0,
     };
   };
-  const drain = await move(['drain', '--wait', '--timeout', String(Math.ceil((options.followMs ?? 60_000) / 1000))], to);
+  const drain = await move(options.noWait ? ['drain'] : ['drain', '--wait', '--timeout', String(Math.ceil((options.followMs ?? 60_000) / 1000))], to);
   const undrain = await move(['undrain'], from);
   return { drain, undrain };
 }
