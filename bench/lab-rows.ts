@@ -1,94 +1,71 @@
-// The lab bench's table rows: per architecture and task time the median outage and its
-// breakdown, the per-event script as the service's baseline, and the acceptance check of issue 8
-// ("the outage with a 0-second OVH task is within 1 second of CARP's own detection time").
-import { carpDetectionMs } from '../test/lab/plan.js';
-import { median, type Sample } from './lab-measure.js';
+// The lab bench's rows: per strategy and OVH task time, the medians the issue names, each with a
+// stable id (lab.<strategy>.task<0|20>.…); the service's share after the CARP switch against the
+// per-event script's in the same run (lab.service_share.…, goal ≥ 10×); CARP's detection measured
+// on the wire against its formula; and the cost of one ifconfig stand-in call.
+import type { FailoverSample, MoveSample } from '../test/lab/measure.js';
+import { median } from '../test/lab/measure.js';
+import type { Strategy } from '../test/lab/plan.js';
 import type { BenchRow } from './types.js';
 
-/** The samples of one architecture at one task time. */
-export interface ModeResult {
-  architecture: 'service' | 'per-event script';
+/** What one strategy at one task time gave. */
+export interface StrategyResult {
+  strategy: Strategy;
   taskMs: number;
-  samples: Sample[];
+  failovers: FailoverSample[];
+  drains: Array<{ drain: MoveSample; undrain: MoveSample }>;
 }
 
-const STEPS: Array<[keyof Sample, string]> = [
-  ['carpSwitch', 'CARP switch (b MASTER)'],
-  ['tunnelUp', 'tunnel up on b'],
-  ['ospfCost', 'OSPF cost lowered on b'],
-  ['ovhClaim', 'OVH claim received by the mock'],
-  ['taskDone', 'OVH task done (IPFO routed to b)'],
-  ['firstReply', 'first ping reply through b'],
-];
-
-function taskLabel(taskMs: number): string {
-  return taskMs === 0 ? 'OVH task 0 s' : `OVH task ${taskMs / 1000} s (a real move takes ~1 min, docs/ovh.md; compressed)`;
+/** The per-event script's failovers (move, task 0 s), the service's baseline. */
+export interface Baseline {
+  failovers: FailoverSample[];
 }
 
-function label(m: ModeResult): string {
-  return `${m.architecture}, ${taskLabel(m.taskMs)}`;
+export interface LabFacts {
+  /** CARP's own detection time for the new MASTER: 3 × advbase + advskew/256. */
+  detectionMs: number;
+  /** Median of one ifconfig stand-in call, ms. */
+  ifconfigMs: number;
+  /** Median of one /bin/true call in the same run, ms: what starting any process costs now. */
+  trueMs: number;
+  runs: number;
 }
 
-const of = (m: ModeResult, key: keyof Sample) => median(m.samples.map((s) => s[key]));
-/** Median over runs of (first reply − CARP switch): what follows CARP's detection, run by run. */
-const afterSwitch = (m: ModeResult) => median(m.samples.map((s) => (s.carpSwitch === null ? null : s.firstReply - s.carpSwitch)));
-
-/** Median over runs of the outage plus the time from a's last advertisement to the loss. */
-const fromAdvertisement = (m: ModeResult) => median(m.samples.map((s) => s.firstReply + s.sinceAdvertisement));
-
-/** A row whose baseline is the per-event script's value of the same measure (ratio = baseline / value). */
-function row(metric: string, value: number, unit: string, baseline: number | null): BenchRow {
-  return baseline === null ? { metric, value, unit } : { metric, value, unit, baseline, ratio: baseline / value };
+function row(id: string | undefined, metric: string, value: number | null, unit: string, baseline?: number | null): BenchRow[] {
+  if (value === null) return [];
+  const out: BenchRow = { ...(id ? { id } : {}), metric, value, unit };
+  if (baseline !== undefined && baseline !== null) Object.assign(out, { baseline, ratio: baseline / value });
+  return [out];
 }
 
-/** Where the lab's CARP stands: the stand-in's detection against the formula it stands in for. */
-export interface CarpTiming {
-  advskew: number;
-  advbaseS: number;
-  /** Why ucarp hears advertisements through libpcap's buffering, or null (immediate mode). */
-  ucarpBuffered: string | null;
-}
-
-/** The table rows; CARP's timing gives the detection time for the acceptance rows. */
-export function labRows(modes: ModeResult[], carp: CarpTiming, runs: number): BenchRow[] {
+/** The rows of the lab bench. */
+export function labRows(results: StrategyResult[], baseline: Baseline | null, facts: LabFacts): BenchRow[] {
   const rows: BenchRow[] = [];
-  const find = (architecture: ModeResult['architecture'], taskMs: number) => modes.find((m) => m.architecture === architecture && m.taskMs === taskMs);
-  for (const m of modes) {
-    const script = m.architecture === 'service' ? find('per-event script', m.taskMs) : undefined;
-    const measures: Array<[string, string, (x: ModeResult) => number | null]> = [
-      [`outage, MASTER loss → first ping reply through b: ${label(m)}, median of ${runs}`, 'ms', (x) => of(x, 'firstReply')],
-      [`  MASTER loss, ms after a's last advertisement (${label(m)})`, 'ms', (x) => of(x, 'sinceAdvertisement')],
-      [`  outage counted from a's last advertisement (${label(m)}): where in the interval the loss fell taken out, the fair comparison`, 'ms', fromAdvertisement],
-      ...STEPS.filter(([key]) => key !== 'firstReply').map(([key, name]): [string, string, (x: ModeResult) => number | null] => [`  breakdown (${label(m)}): ${name}, +ms after MASTER loss`, 'ms', (x) => of(x, key)]),
-      [`  first ping reply − CARP switch, per run (${label(m)}): the handler's, OVH's and routing's share`, 'ms', afterSwitch],
-      [`  OVH API calls by b per failover (${label(m)})`, 'calls', (x) => of(x, 'ovhCalls')],
-      [`  longest gap between ping replies (${label(m)})`, 'ms', (x) => of(x, 'longestGap')],
-    ];
-    for (const [metric, unit, measure] of measures) {
-      const value = measure(m);
-      // Only the outage, the share after the switch and the calls compare across architectures.
-      const compared = !metric.includes('breakdown') && !metric.includes('longest gap') && !metric.includes('MASTER loss, ms after');
-      if (value !== null) rows.push(row(metric, value, unit, script && compared ? measure(script) : null));
-    }
+  for (const r of results) {
+    const key = `lab.${r.strategy}.task${Math.round(r.taskMs / 1000)}`;
+    const label = `${r.strategy}, OVH task ${r.taskMs / 1000} s, median of ${facts.runs}`;
+    const f = (pick: (s: FailoverSample) => number | null) => median(r.failovers.map(pick));
+    const d = (pick: (s: { drain: MoveSample; undrain: MoveSample }) => number) => median(r.drains.map(pick));
+    rows.push(
+      ...row(`${key}.failover.over_detection_ms`, `${label}: unplanned failover, outage from the old MASTER's last advertisement − CARP's detection (${facts.detectionMs.toFixed(0)} ms)`, f((s) => s.overDetection), 'ms'),
+      ...row(`${key}.failover.ovh_writes`, `${label}: OVH writes per failover`, f((s) => s.ovhWrites), 'writes'),
+      ...row(`${key}.drain.longest_gap_ms`, `${label}: drain, longest gap between ping replies`, d((s) => s.drain.longestGap), 'ms'),
+      ...row(`${key}.drain.lost`, `${label}: drain, lost pings`, d((s) => s.drain.lost), 'pings'),
+      ...row(`${key}.undrain.longest_gap_ms`, `${label}: undrain, longest gap between ping replies`, d((s) => s.undrain.longestGap), 'ms'),
+      ...row(undefined, `${label}: undrain, lost pings`, d((s) => s.undrain.lost), 'pings'),
+    );
   }
-  const detection = carpDetectionMs(carp.advskew);
-  const all = modes.flatMap((m) => m.samples);
-  const capture = carp.ucarpBuffered ? `ucarp capture BUFFERED up to 1 s: ${carp.ucarpBuffered}` : 'ucarp capture in immediate mode';
-  rows.push({ metric: `CARP's own detection time, 3 × advbase + advskew/256 (advbase ${carp.advbaseS} s, b's advskew ${carp.advskew})`, value: detection, unit: 'ms' });
-  const onWire = median(all.map((s) => (s.carpSwitch === null ? null : s.carpSwitch + s.sinceAdvertisement)));
-  if (onWire !== null) {
-    rows.push({ metric: `CARP detection measured: b's switch − a's last advertisement, median of all ${all.length} failovers (${capture})`, value: onWire, unit: 'ms' });
+  const service = results.find((r) => r.strategy === 'move' && r.taskMs === 0);
+  if (service && baseline) {
+    const share = (failovers: FailoverSample[], pick: (s: FailoverSample) => number | null) => median(failovers.map(pick));
+    rows.push(
+      ...row('lab.service_share.first_command_ms', 'move, task 0 s: CARP switch → first data-plane command (tunnel up), service vs per-event script (goal ≥ 10×)', share(service.failovers, (s) => s.firstCommand), 'ms', share(baseline.failovers, (s) => s.firstCommand)),
+      ...row('lab.service_share.claim_ms', 'move, task 0 s: CARP switch → OVH claim received, service vs per-event script (goal ≥ 10×)', share(service.failovers, (s) => s.claim), 'ms', share(baseline.failovers, (s) => s.claim)),
+    );
   }
-  const service0 = find('service', 0);
-  if (service0) {
-    const outage = of(service0, 'firstReply');
-    const fromAdvert = fromAdvertisement(service0);
-    if (fromAdvert !== null) {
-      rows.push({ metric: "acceptance: service outage (OVH task 0 s) counted from a's last advertisement (a MASTER lost right after advertising, the worst case) − CARP detection time, median, must be ≤ 1000", value: fromAdvert - detection, unit: 'ms' });
-    }
-    if (outage !== null) rows.push({ metric: 'service outage (OVH task 0 s, loss at a random point of the interval) − CARP detection time, median', value: outage - detection, unit: 'ms' });
-    const share = afterSwitch(service0);
-    if (share !== null) rows.push({ metric: "service outage (OVH task 0 s) − the same run's measured CARP switch, median", value: share, unit: 'ms' });
-  }
+  const all = results.flatMap((r) => r.failovers);
+  rows.push(
+    ...row('lab.carp.detection_ms', `CARP detection measured (the new MASTER's switch − the old one's last advertisement), median of ${all.length}; formula 3 × advbase + advskew/256 = ${facts.detectionMs.toFixed(1)} ms`, median(all.map((s) => s.detection)), 'ms'),
+    ...row('lab.standin.ifconfig_ms', `one ifconfig stand-in call (compiled client, resident server), median of 40, a process start included (/bin/true: ${facts.trueMs.toFixed(1)} ms in the same run); must be ≤ 10`, facts.ifconfigMs, 'ms'),
+  );
   return rows;
 }

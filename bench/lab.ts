@@ -1,158 +1,127 @@
-// The lab benchmark (issue 8): the outage from MASTER loss (router a's ucarp stopped) to the first
-// ping reply through router b, median of RUNS failovers, with its breakdown, for the service
-// (one carp-failover per router) and, in the same run and the same lab, for a devd-style script
-// started once per CARP event doing the same work (bench/per-event-script.ts); each with the OVH
-// mock's move task taking 0 s and a compressed realistic time. `npx tsx bench/lab.ts` alone, or
-// through bench/run.ts (`npm run bench -- lab`). Needs root, FRR, ucarp and a build (dist/).
-import { copyFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+// The lab benchmark: for each strategy (shared-vmac, vmac, move; CFL_BENCH_STRATEGIES to choose)
+// and OVH task times of 0 s and 20 s (the mock's), the median of CFL_BENCH_RUNS (default 3)
+// unplanned failovers (the MASTER's CARP stopped at a random point of its advertisement interval,
+// counted from its last advertisement), drains and undrains, measured by a continuous ping from
+// upstream; plus, in the move lab, the per-event script's failovers as the service's baseline
+// (bench/per-event-script.ts, started once per CARP event). `--quick` (CFL_BENCH_QUICK=1): one
+// run each. `npx tsx bench/lab.ts` alone, or `npm run bench -- lab`. Needs root, FRR, keepalived,
+// a C compiler and a build (dist/).
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { frrUnavailable, netnsUnavailable, ucarpUnavailable } from '../test/support/env.js';
-import { startLabOvh, type LabOvh } from '../test/lab/ovh.js';
-import { PingProbe, firstReplyFrom } from '../test/lab/ping.js';
-import { ADVBASE, IPFO, ROUTER_IDS, type RouterId } from '../test/lab/plan.js';
-import { ipfoBinding, tunnelUp } from '../test/lab/scenario-helpers.js';
-import { BIN, servicesSettled, startService, type LabService } from '../test/lab/services.js';
-import { Timeline } from '../test/lab/timeline.js';
-import { startLab, type LabRun } from '../test/lab/up.js';
+import { promisify } from 'node:util';
+import { frrUnavailable, netnsUnavailable } from '../test/support/env.js';
+import { carpEngineUnavailable } from '../test/lab/keepalived.js';
+import { measureDrain, measureFailover, median } from '../test/lab/measure.js';
+import { PingProbe } from '../test/lab/ping.js';
+import { ROUTER_IDS, ROUTERS, STRATEGIES, carpDetectionMs, type Strategy } from '../test/lab/plan.js';
+import { startScenario, type Scenario } from '../test/lab/scenario-helpers.js';
+import { BIN } from '../test/lab/services.js';
 import { waitFor } from '../test/lab/wait.js';
-import { failoverOnce, type Cycle, type Sample } from './lab-measure.js';
-import { installPerEvent, perEventLog, readLog } from './lab-per-event.js';
-import { labRows, type ModeResult } from './lab-rows.js';
+import { installPerEvent } from './lab-per-event.js';
+import { labRows, type Baseline, type StrategyResult } from './lab-rows.js';
 import type { BenchResult } from './types.js';
 
-const RUNS = Number(process.env.CFL_BENCH_RUNS ?? 5);
-/**
- * The realistic move task, compressed: docs/ovh.md reports about a minute for a real move, which
- * would make 2 × RUNS × 2 modes of failovers last over half an hour; 5 s keeps the task the
- * dominant step (longer than CARP's ~3.4 s detection) while the whole bench stays near 5 min.
- */
-const REALISTIC_TASK_MS = Number(process.env.CFL_BENCH_TASK_MS ?? 5000);
-const TASKS_MS = [0, REALISTIC_TASK_MS];
-/**
- * Task polls 2.5 s apart and a verification a minute (the default) for both architectures. The
- * bench fails over every ~15 s, a pace no router sees, and with 1 s polls the service spent its
- * client's budget of 40 calls a minute and delayed a claim by 11 s. The poll interval does not
- * change the outage: the mock routes the IP when the task is done, not when it is polled.
- */
+const QUICK = process.argv.includes('--quick') || process.env.CFL_BENCH_QUICK === '1';
+const RUNS = QUICK ? 1 : Number(process.env.CFL_BENCH_RUNS ?? 3);
+const TASKS_MS = [0, Number(process.env.CFL_BENCH_TASK_MS ?? 20_000)];
+const CHOSEN = (process.env.CFL_BENCH_STRATEGIES?.split(',') ?? STRATEGIES) as Strategy[];
+/** Task polls 2.5 s apart and a verification a minute: the bench fails over every few seconds. */
 const TASK_POLL_MS = 2500;
-// No settle delay: the per-event baseline has none either, so only the architecture differs
-// (an operator's settle times add to the outage exactly as configured: docs/configuration.md).
+// No settle delay: the per-event baseline has none either, so only the architecture differs.
 const SERVICE_OVERRIDES = { settle: { local_ms: 0, provider_ms: 0 }, ovh: { task_poll_ms: TASK_POLL_MS, verify_period_s: 60 } };
 
 const log = (line: string) => process.stderr.write(`[lab bench] ${line}\n`);
-const other = (id: RouterId): RouterId => (id === 'ra' ? 'rb' : 'ra');
 
 /** Why the lab bench cannot run here, or null. */
 export function labBenchUnavailable(): string | null {
-  return netnsUnavailable() ?? frrUnavailable() ?? ucarpUnavailable() ?? (existsSync(BIN) ? null : `${BIN} is missing: npx tsc -p tsconfig.json`);
+  return netnsUnavailable() ?? frrUnavailable() ?? carpEngineUnavailable() ?? (existsSync(BIN) ? null : `${BIN} is missing: npx tsc -p tsconfig.json`);
 }
 
-/** Both routers' local resources and the mock's binding follow `master`, no task pending. */
-function dataPathFollows(ovh: LabOvh, master: RouterId): boolean {
-  return ipfoBinding(ovh) === master && !ovh.mock.state.pendingTaskFor(`${IPFO}/32`) && tunnelUp(master) && !tunnelUp(other(master));
+/** Median of 40 calls of a command, ms (a process start included, as on FreeBSD). */
+async function callCost(argv: [string, ...string[]]): Promise<number> {
+  const run = promisify(execFile);
+  const times: number[] = [];
+  for (let i = 0; i < 40; i++) {
+    const started = performance.now();
+    await run(argv[0], argv.slice(1), { env: {} });
+    times.push(performance.now() - started);
+  }
+  return median(times)!;
 }
 
-/** The bench run by bench/run.ts: one lab, both architectures, both task times, one table. */
+/** One ifconfig stand-in call, and /bin/true's in the same breath (what a process start costs now). */
+async function ifconfigCost(s: Scenario): Promise<{ ifconfigMs: number; trueMs: number }> {
+  return { ifconfigMs: await callCost([s.run.routers.ra.files.ifconfig, 'vtnet0']), trueMs: await callCost(['/bin/true']) };
+}
+
+/** One strategy's lab: every task time, then (move) the per-event baseline. */
+async function measureStrategy(strategy: Strategy, facts: { cost: { ifconfigMs: number; trueMs: number } | null }): Promise<{ results: StrategyResult[]; baseline: Baseline | null }> {
+  const s = await startScenario({ strategy, taskMs: 0, overrides: SERVICE_OVERRIDES });
+  try {
+    facts.cost ??= await ifconfigCost(s);
+    const ping = new PingProbe(s.run.lab);
+    ping.start();
+    await waitFor('ping replies through ra', 10_000, () => ping.last()?.router === 'ra');
+    const results: StrategyResult[] = [];
+    for (const taskMs of TASKS_MS) {
+      s.ovh.mock.state.durations.doingMs = taskMs;
+      const followMs = 2 * taskMs + 60_000;
+      const result: StrategyResult = { strategy, taskMs, failovers: [], drains: [] };
+      for (let i = 1; i <= RUNS; i++) {
+        result.failovers.push(await measureFailover(s, ping, 'ra', { followMs }));
+        log(`${strategy}, task ${taskMs / 1000} s, failover ${i}/${RUNS}: ${JSON.stringify(result.failovers.at(-1))}`);
+      }
+      for (let i = 1; i <= RUNS; i++) {
+        result.drains.push(await measureDrain(s, ping, 'ra', { followMs }));
+        log(`${strategy}, task ${taskMs / 1000} s, drain/undrain ${i}/${RUNS}: ${JSON.stringify(result.drains.at(-1))}`);
+      }
+      results.push(result);
+    }
+    let baseline: Baseline | null = null;
+    if (strategy === 'move') {
+      s.ovh.mock.state.durations.doingMs = 0;
+      for (const id of ROUTER_IDS) await s.services[id].stop();
+      installPerEvent(s.run.lab.dir, s.run.routers, s.ovh.endpoints, TASK_POLL_MS);
+      log('services stopped; the stand-in server now starts bench/per-event-script.ts once per CARP event');
+      baseline = { failovers: [] };
+      for (let i = 1; i <= RUNS; i++) {
+        baseline.failovers.push(await measureFailover(s, ping, 'ra', { follow: { services: false, ospfRoute: false } }));
+        log(`per-event script, move, task 0 s, failover ${i}/${RUNS}: ${JSON.stringify(baseline.failovers.at(-1))}`);
+      }
+    }
+    ping.stop();
+    return { results, baseline };
+  } catch (error) {
+    log(s.diagnose());
+    throw error;
+  } finally {
+    s.teardown();
+  }
+}
+
+/** The bench run by bench/run.ts: one lab per strategy, one table. */
 export async function runLabBench(): Promise<BenchResult[]> {
   const blocked = labBenchUnavailable();
   if (blocked) throw new Error(`lab bench cannot run: ${blocked}`);
   const started = Date.now();
-  const run = await startLab({ eventHook: true, log });
-  const up = Date.now();
-  try {
-    const modes = await measureAll(run);
-    const s = (ms: number) => `${(ms / 1000).toFixed(0)} s`;
-    log(`done in ${s(Date.now() - started)}: ${s(up - started)} waiting for the lab lock and bringing the lab up, ${s(Date.now() - up)} measuring`);
-    return [{ name: 'lab', rows: labRows(modes, { advskew: run.routers.rb.ucarp.advskew, advbaseS: ADVBASE, ucarpBuffered: run.ucarpBuffered }, RUNS) }];
-  } catch (error) {
-    diagnose(run);
-    throw error;
-  } finally {
-    if (process.env.CFL_BENCH_LOGS) keepLogs(run, process.env.CFL_BENCH_LOGS);
-    run.lab.teardown();
+  const facts = { cost: null as { ifconfigMs: number; trueMs: number } | null };
+  const results: StrategyResult[] = [];
+  let baseline: Baseline | null = null;
+  for (const strategy of CHOSEN) {
+    const out = await measureStrategy(strategy, facts);
+    results.push(...out.results);
+    baseline ??= out.baseline;
+    log(`${strategy} done at +${((Date.now() - started) / 1000).toFixed(0)} s`);
   }
-}
-
-/** The CARP events and each router's logs, printed when a run fails. */
-function diagnose(run: LabRun): void {
-  const tail = (path: string) => (existsSync(path) ? readFileSync(path, 'utf8').trim().split('\n').slice(-15).join('\n') : '(none)');
-  log(`CARP events:\n${tail(run.eventsFile)}`);
-  for (const id of ROUTER_IDS) {
-    log(`${id} service log:\n${tail(join(run.routers[id].files.root, 'service.log'))}`);
-    log(`${id} per-event log:\n${tail(perEventLog(run.routers[id]))}`);
-  }
-}
-
-/** Copies the CARP events and every service/handler log to `dir` before teardown removes them. */
-function keepLogs(run: LabRun, dir: string): void {
-  mkdirSync(dir, { recursive: true });
-  copyFileSync(run.eventsFile, join(dir, 'carp-events.log'));
-  for (const id of ROUTER_IDS) {
-    for (const name of ['service.log', 'per-event.log']) {
-      const path = join(run.routers[id].files.root, name);
-      if (existsSync(path)) copyFileSync(path, join(dir, `${id}-${name}`));
-    }
-  }
-  log(`logs kept in ${dir}`);
-}
-
-async function measureAll(run: LabRun): Promise<ModeResult[]> {
-  const timeline = new Timeline(run.lab, run.eventsFile, run.upstream);
-  timeline.start();
-  const ovh = await startLabOvh(run.lab, timeline, 0);
-  const ping = new PingProbe(run.lab);
-  ping.start();
-  const modes: ModeResult[] = [];
-
-  const services = {} as Record<RouterId, LabService>;
-  for (const id of ROUTER_IDS) services[id] = await startService(run.lab, run.routers[id], ovh.endpoints[id], 10_000, SERVICE_OVERRIDES);
-  const serviceCycle: Cycle = {
-    run, timeline, ping, ovh,
-    logs: { ra: services.ra.logFile, rb: services.rb.logFile },
-    settled: (master) => waitFor(`services settled with ${master} MASTER`, 60_000, () => dataPathFollows(ovh, master) && servicesSettled(Object.values(services)), 250).then(() => undefined),
-  };
-  log('services started; waiting for boot hold-down, one MASTER, all in sync');
-  await serviceCycle.settled('ra', 0);
-  await waitFor('ping replies through ra', 20_000, () => firstReplyFrom(ping.replies, 'ra', Date.now() - 1000));
-  for (const taskMs of TASKS_MS) modes.push(await measureMode(serviceCycle, ovh, 'service', taskMs));
-
-  for (const s of Object.values(services)) await s.stop();
-  const logs = installPerEvent(run.lab.dir, run.routers, ovh.endpoints, TASK_POLL_MS);
-  const scriptCycle: Cycle = {
-    run, timeline, ping, ovh, logs,
-    settled: async (master, since) => {
-      const failed = await waitFor(`per-event handlers done with ${master} MASTER`, 60_000, () => {
-        const failure = ROUTER_IDS.flatMap((id) => readLog(logs[id], since)).find((l) => l.msg === 'event failed');
-        if (failure) return `handler failed: ${String(failure.entry.error)}`;
-        const done = (id: RouterId, state: string) => readLog(logs[id], since).some((l) => l.msg === 'event done' && l.entry.state === state);
-        return done(master, 'MASTER') && done(other(master), 'BACKUP') && dataPathFollows(ovh, master) ? 'ok' : null;
-      }, 100);
-      if (failed !== 'ok') throw new Error(failed);
-    },
-  };
-  log('services stopped; the ucarp scripts now start bench/per-event-script.ts once per CARP event');
-  for (const taskMs of TASKS_MS) modes.push(await measureMode(scriptCycle, ovh, 'per-event script', taskMs));
-  ping.stop();
-  timeline.stop();
-  return modes;
-}
-
-async function measureMode(cycle: Cycle, ovh: LabOvh, architecture: ModeResult['architecture'], taskMs: number): Promise<ModeResult> {
-  ovh.mock.state.durations.doingMs = taskMs;
-  const samples: Sample[] = [];
-  for (let i = 1; i <= RUNS; i++) {
-    const sample = await failoverOnce(cycle);
-    samples.push(sample);
-    log(`${architecture}, OVH task ${taskMs / 1000} s, run ${i}/${RUNS}: ${JSON.stringify(sample)}`);
-  }
-  return { architecture, taskMs, samples };
+  const detectionMs = carpDetectionMs(ROUTERS.rb.advskew);
+  return [{ name: 'lab', rows: labRows(results, baseline, { detectionMs, ifconfigMs: facts.cost?.ifconfigMs ?? NaN, trueMs: facts.cost?.trueMs ?? NaN, runs: RUNS }) }];
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   runLabBench().then(
     (results) => {
-      for (const row of results[0]!.rows) console.log(`${row.metric}: ${row.value} ${row.unit}${row.baseline === undefined ? '' : ` (baseline ${row.baseline}, ratio ${row.ratio})`}`);
+      for (const row of results[0]!.rows) console.log(`${row.id ?? '-'} | ${row.metric}: ${row.value} ${row.unit}${row.baseline === undefined ? '' : ` (baseline ${row.baseline}, ratio ${row.ratio})`}`);
     },
     (error: unknown) => {
       console.error(error);

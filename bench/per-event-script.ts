@@ -1,7 +1,7 @@
 // The bench's baseline: a devd-style handler, one process per CARP event, doing the same work
 // as the service (ifconfig gre up/down, the OSPF costs through vtysh, the OVH claim through the
 // same client and the same API calls) but with no daemon: nothing kept between events, no
-// settle, no re-observation. The lab's ucarp scripts start it (test/lab/ucarp.ts eventHook).
+// settle, no re-observation. The lab's stand-in server starts it on each CARP transition (RouterFiles.eventHook).
 //   node per-event-script.js <config.json> MASTER|BACKUP
 import { readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';

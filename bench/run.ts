@@ -9,7 +9,7 @@ import type { BenchResult } from './types.js';
 interface BenchModule {
   file: string;
   exportName: string;
-  /** An export of the module saying why it cannot run here (root, FRR, ucarp…), or null. */
+  /** An export of the module saying why it cannot run here (root, FRR, keepalived…), or null. */
   unavailableExport?: string;
 }
 
@@ -28,7 +28,7 @@ function formatRow(name: string, row: BenchResult['rows'][number]): string {
   const value = `${round(row.value)} ${row.unit}`;
   const baseline = row.baseline === undefined ? '' : `${round(row.baseline)} ${row.unit}`;
   const ratio = row.ratio === undefined ? '' : `${round(row.ratio)}×`;
-  return `| ${name} | ${row.metric} | ${value} | ${baseline} | ${ratio} |`;
+  return `| ${name} | ${row.id ?? ''} | ${row.metric} | ${value} | ${baseline} | ${ratio} |`;
 }
 
 function round(n: number): string {
@@ -57,8 +57,8 @@ async function main(): Promise<void> {
     const out = await run();
     results.push(...(Array.isArray(out) ? out : [out]));
   }
-  console.log('| bench | metric | value | baseline (same run) | ratio |');
-  console.log('|---|---|---|---|---|');
+  console.log('| bench | id | metric | value | baseline (same run) | ratio |');
+  console.log('|---|---|---|---|---|---|');
   for (const result of results) for (const row of result.rows) console.log(formatRow(result.name, row));
   for (const s of skipped) console.log(`skipped ${s.name}: ${s.reason}`);
   const json = { at: new Date().toISOString(), node: process.version, results, skipped };

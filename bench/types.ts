@@ -1,5 +1,7 @@
 // The shape every benchmark returns, so bench/run.ts can print one table and one JSON file.
 export interface BenchRow {
+  /** A stable name for the row (e.g. lab.shared-vmac.task0.failover.over_detection_ms), when it has one. */
+  id?: string;
   metric: string;
   value: number;
   unit: string;

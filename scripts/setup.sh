@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Installs what the project needs on a fresh Debian machine: npm packages always; FRR, ucarp,
-# iproute2, ping, OpenBSD netcat, shellcheck, procps, a C compiler, mandoc (man page lint),
-# bmake (runs the port's recipes) and promtool (alerting rule tests, from Debian's prometheus
-# package) when running as root and any is missing.
+# Installs what the project needs on a fresh Debian machine: npm packages always; FRR,
+# keepalived (the lab's CARP), iproute2, ping, OpenBSD netcat, shellcheck, procps, a C compiler
+# (the lab's stand-in client), mandoc (man page lint), bmake (runs the port's recipes) and
+# promtool (alerting rule tests, from Debian's prometheus package) when running as root and any
+# is missing.
 # Safe to run again: it only installs what is absent.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -22,7 +23,7 @@ want() {
 command -v ip >/dev/null 2>&1 || want iproute2
 [ -x /usr/lib/frr/ospfd ] || want frr
 command -v vtysh >/dev/null 2>&1 || want frr
-command -v ucarp >/dev/null 2>&1 || want ucarp
+[ -x /usr/sbin/keepalived ] || want keepalived
 command -v ping >/dev/null 2>&1 || want iputils-ping
 command -v nc.openbsd >/dev/null 2>&1 || want netcat-openbsd
 command -v shellcheck >/dev/null 2>&1 || want shellcheck
@@ -35,7 +36,7 @@ command -v mount >/dev/null 2>&1 || want mount
 command -v truncate >/dev/null 2>&1 || want coreutils
 # The devd rule's test checks its pattern with a real POSIX ERE (grep -E).
 command -v grep >/dev/null 2>&1 || want grep
-# The lab compiles a 60-line preload for ucarp (test/lab/ucarp-immediate.c).
+# The lab compiles its FreeBSD command stand-in client (test/lab/standins/client.c).
 command -v cc >/dev/null 2>&1 || want gcc libc6-dev
 
 if [ "${#need[@]}" -gt 0 ]; then

@@ -1,74 +1,49 @@
-// The lab bench's pure parts: medians, the table rows (baseline, ratio, the acceptance check) and
-// the per-event script compiled against dist/ (so its processes start as the service does).
+// The lab bench's rows: stable ids per strategy and task time, medians, the service's share after
+// the CARP switch against the per-event script's (ratio = baseline / value), CARP's detection.
 import { describe, expect, it } from 'vitest';
-import { median, type Sample } from '../../bench/lab-measure.js';
-import { compilePerEventScript } from '../../bench/lab-per-event.js';
-import { labRows, type ModeResult } from '../../bench/lab-rows.js';
+import { labRows, type StrategyResult } from '../../bench/lab-rows.js';
+import type { FailoverSample, MoveSample } from '../../test/lab/measure.js';
 
-function sample(firstReply: number, carpSwitch: number | null = 3400, sinceAdvertisement = 500): Sample {
-  return { sinceAdvertisement, carpSwitch, tunnelUp: carpSwitch === null ? null : carpSwitch + 200, ospfCost: null, ovhClaim: 3700, taskDone: 3710, firstReply, longestGap: firstReply - 300, ovhCalls: 7 };
-}
-
-describe('median', () => {
-  it('takes the middle value, the mean of the middle two, and skips missing steps', () => {
-    expect(median([5, 1, 3])).toBe(3);
-    expect(median([4, 1, 3, 2])).toBe(2.5);
-    expect(median([null, 7, null])).toBe(7);
-    expect(median([null])).toBeNull();
-  });
+const failover = (overDetection: number, firstCommand: number | null, claim: number | null, ovhWrites = 0, detection = 3398): FailoverSample => ({
+  lostAt: 0, sinceAdvertisement: 500, detection, outageFromAdvertisement: 3390 + overDetection, overDetection, firstCommand, claim, ovhWrites,
 });
+const move = (longestGap: number, lost: number): MoveSample => ({ startedAt: 0, longestGap, lost, settledAfter: 1000 });
 
 describe('labRows', () => {
-  const modes: ModeResult[] = [
-    { architecture: 'service', taskMs: 0, samples: [sample(3900, 3400, 100), sample(4000, 3400, 900), sample(4100, 3400, 300)] },
-    { architecture: 'per-event script', taskMs: 0, samples: [sample(4400), sample(4500), sample(4600)] },
+  const results: StrategyResult[] = [
+    { strategy: 'shared-vmac', taskMs: 0, failovers: [failover(30, 5, null), failover(20, 4, null), failover(40, 6, null)], drains: [{ drain: move(12, 0), undrain: move(15, 0) }, { drain: move(20, 0), undrain: move(11, 0) }, { drain: move(14, 1), undrain: move(13, 0) }] },
+    { strategy: 'move', taskMs: 0, failovers: [failover(300, 20, 40, 1), failover(250, 10, 30, 1), failover(280, 30, 50, 1)], drains: [{ drain: move(10, 0), undrain: move(10, 0) }] },
+    { strategy: 'move', taskMs: 20_000, failovers: [failover(20_300, 20, 40, 1)], drains: [{ drain: move(10, 0), undrain: move(10, 0) }] },
   ];
-  const rows = labRows(modes, { advskew: 100, advbaseS: 1, ucarpBuffered: null }, 3);
-  const row = (text: string) => rows.find((r) => r.metric.includes(text));
+  const baseline = { failovers: [failover(600, 300, 500), failover(700, 400, 600), failover(650, 200, 700)] };
+  const rows = labRows(results, baseline, { detectionMs: 3390.625, ifconfigMs: 4.2, trueMs: 1.5, runs: 3 });
+  const byId = (id: string) => rows.find((r) => r.id === id);
 
-  it('gives the service outage with the per-event script as its baseline and the ratio', () => {
-    const outage = rows.find((r) => r.metric.startsWith('outage') && r.metric.includes('service,'));
-    expect(outage).toMatchObject({ value: 4000, baseline: 4500, unit: 'ms' });
-    expect(outage!.ratio).toBeCloseTo(4500 / 4000);
+  it('gives the medians under the issue\'s stable ids', () => {
+    expect(byId('lab.shared-vmac.task0.failover.over_detection_ms')).toMatchObject({ value: 30, unit: 'ms' });
+    expect(byId('lab.shared-vmac.task0.failover.ovh_writes')).toMatchObject({ value: 0 });
+    expect(byId('lab.shared-vmac.task0.drain.longest_gap_ms')).toMatchObject({ value: 14 });
+    expect(byId('lab.shared-vmac.task0.drain.lost')).toMatchObject({ value: 0 });
+    expect(byId('lab.shared-vmac.task0.undrain.longest_gap_ms')).toMatchObject({ value: 13 });
+    expect(byId('lab.move.task20.failover.over_detection_ms')).toMatchObject({ value: 20_300 });
+    expect(byId('lab.move.task20.failover.ovh_writes')).toMatchObject({ value: 1 });
   });
 
-  it('checks the acceptance item against 3 × advbase + advskew/256', () => {
-    expect(row("CARP's own detection")!.value).toBeCloseTo(3000 + 100_000 / 256);
-    // Counted from a's last advertisement: 3900+100, 4000+900, 4100+300 → median 4400.
-    expect(row('acceptance')!.metric).toMatch(/last advertisement.*≤ 1000/);
-    expect(row('acceptance')!.value).toBeCloseTo(4400 - (3000 + 100_000 / 256));
-    expect(row('random point of the interval')!.value).toBeCloseTo(4000 - (3000 + 100_000 / 256));
-    expect(row("the same run's measured CARP switch")!.value).toBe(4000 - 3400);
+  it('compares the service\'s share after the CARP switch with the per-event script (move, task 0 s)', () => {
+    expect(byId('lab.service_share.first_command_ms')).toMatchObject({ value: 20, baseline: 300, ratio: 15 });
+    expect(byId('lab.service_share.claim_ms')).toMatchObject({ value: 40, baseline: 600, ratio: 15 });
   });
 
-  it("measures CARP's detection on the wire and says how ucarp heard the advertisements", () => {
-    // Switch 3400 after the loss, losses 100/900/300 and 500 ×3 after the advertisement → 3900.
-    expect(row('CARP detection measured')).toMatchObject({ value: 3900, unit: 'ms' });
-    expect(row('CARP detection measured')!.metric).toContain('immediate mode');
-    const buffered = labRows(modes, { advskew: 100, advbaseS: 1, ucarpBuffered: 'no cc' }, 3);
-    expect(buffered.find((r) => r.metric.includes('CARP detection measured'))!.metric).toContain('BUFFERED up to 1 s: no cc');
-    expect(row("MASTER loss, ms after a's last advertisement (service")!.value).toBe(300);
-    // The fair comparison: 4400 for the service, 4500 + 500 for the script.
-    expect(row("outage counted from a's last advertisement (service")).toMatchObject({ value: 4400, baseline: 5000 });
+  it('reports CARP\'s detection measured against its formula and the stand-in\'s cost', () => {
+    expect(byId('lab.carp.detection_ms')).toMatchObject({ value: 3398 });
+    expect(byId('lab.carp.detection_ms')!.metric).toContain('3390.6 ms');
+    expect(byId('lab.standin.ifconfig_ms')).toMatchObject({ value: 4.2 });
+    expect(byId('lab.standin.ifconfig_ms')!.metric).toContain('/bin/true: 1.5 ms');
   });
 
-  it('gives what follows the CARP switch run by run, with the per-event script as baseline', () => {
-    const share = rows.find((r) => r.metric.includes('first ping reply − CARP switch') && r.metric.includes('service,'));
-    expect(share).toMatchObject({ value: 600, baseline: 1100 });
-  });
-
-  it('leaves out a step no run saw instead of reporting zero', () => {
-    expect(rows.some((r) => r.metric.includes('OSPF cost lowered'))).toBe(false);
-    expect(rows.filter((r) => r.metric.includes('tunnel up on b'))).toHaveLength(2);
-  });
-});
-
-describe('compilePerEventScript', () => {
-  it('imports the built modules (dist/), none of src/, and keeps the handler', () => {
-    const js = compilePerEventScript();
-    expect(js).not.toMatch(/from '\.\.\//);
-    expect(js).toMatch(/from 'file:\/\/[^']*\/dist\/ovh\/client\.js'/);
-    expect(js).toContain("'event done'");
-    expect(js).not.toContain('interface PerEventConfig');
+  it('leaves out what no run measured instead of reporting zero, and the share without a baseline', () => {
+    const none = labRows([{ strategy: 'vmac', taskMs: 0, failovers: [failover(10, null, null)], drains: [] }], null, { detectionMs: 3390, ifconfigMs: 3, trueMs: 1, runs: 1 });
+    expect(none.find((r) => r.id === 'lab.vmac.task0.drain.longest_gap_ms')).toBeUndefined();
+    expect(none.find((r) => r.id === 'lab.service_share.claim_ms')).toBeUndefined();
   });
 });

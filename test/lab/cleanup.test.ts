@@ -1,10 +1,11 @@
-// The lab removes everything it made: namespaces, processes (ucarp, zebra, ospfd, ping, monitors),
+// The lab removes everything it made: namespaces, processes (keepalived, the stand-in server, zebra, ospfd, ping, monitors),
 // sockets and its temp dir, whether torn down normally or after a failure inside it.
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { describe, expect, it } from 'vitest';
-import { frrUnavailable, netnsUnavailable, skipReason, ucarpUnavailable } from '../support/env.js';
+import { frrUnavailable, netnsUnavailable, skipReason } from '../support/env.js';
+import { carpEngineUnavailable } from './keepalived.js';
 import { listNamespaces } from '../support/netns.js';
 import { fullNeighbors } from './frr.js';
 import { LAB_DIR_PREFIX } from './lab.js';
@@ -14,7 +15,7 @@ import { Timeline } from './timeline.js';
 import { masterOf, startLab } from './up.js';
 import { waitFor } from './wait.js';
 
-/** Processes whose command line mentions the lab dir (ucarp scripts, FRR pathspaces). */
+/** Processes whose command line mentions the lab dir (keepalived, the stand-in server, FRR pathspaces). */
 function processesUsing(dir: string): string[] {
   return execFileSync('ps', ['-eo', 'pid=,args='], { encoding: 'utf8' })
     .split('\n')
@@ -38,7 +39,7 @@ function running(pid: number): boolean {
   }
 }
 
-const skip = skipReason('lab cleanup', netnsUnavailable(), frrUnavailable(), ucarpUnavailable()) !== null;
+const skip = skipReason('lab cleanup', netnsUnavailable(), frrUnavailable(), carpEngineUnavailable()) !== null;
 
 describe.skipIf(skip)('lab bring-up and teardown', () => {
   it('comes up (CARP elected, OSPF Full, ping answered) and leaves nothing behind', async () => {
@@ -72,7 +73,7 @@ describe.skipIf(skip)('lab bring-up and teardown', () => {
   }, 60_000);
 
   it('teardown is idempotent and also removes a lab that never started its daemons', async () => {
-    const run = await startLab({ frr: false, ucarp: false });
+    const run = await startLab({ frr: false, carp: false });
     run.lab.teardown();
     run.lab.teardown();
     expect(listNamespaces(PREFIX)).toEqual([]);

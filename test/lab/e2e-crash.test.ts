@@ -3,18 +3,19 @@
 // running; restarted, it must find the pending task and wait for it instead of stacking a second
 // move: exactly one write for that claim in the mock's log, and the IPFO ends bound to B.
 import { describe, expect, it } from 'vitest';
-import { frrUnavailable, netnsUnavailable, skipReason, ucarpUnavailable } from '../support/env.js';
-import { scenarioForFile } from './follow-checks.js';
+import { frrUnavailable, netnsUnavailable, skipReason } from '../support/env.js';
+import { carpEngineUnavailable } from './keepalived.js';
+import { scenarioForFile } from './file-scenario.js';
 import { IPFO, ROUTERS } from './plan.js';
 import { ipfoBinding, localResourcesFollow, moveRequests, ovhResource, requestsBy, serviceLog, waitSettled, writesBy } from './scenario-helpers.js';
 import { statusReport } from './services.js';
-import { ipfoRoute } from './topology.js';
+import { ipfoRoute } from './edge.js';
 import { masterOf } from './up.js';
 import { waitFor } from './wait.js';
 
-const skip = skipReason('lab e2e: crash during an OVH claim', netnsUnavailable(), frrUnavailable(), ucarpUnavailable()) !== null;
+const skip = skipReason('lab e2e: crash during an OVH claim', netnsUnavailable(), frrUnavailable(), carpEngineUnavailable()) !== null;
 
-/** Long enough that the restarted service (node start, boot hold-down, a ucarp restart for the
+/** Long enough that the restarted service (node start, boot hold-down, a CARP election after the
  *  demotion) meets the task still pending; OVH's real ones take about a minute. */
 const TASK_MS = 12_000;
 /** Task polls 1 s apart: at the lab's default 100 ms a 12 s task alone would spend the client's
@@ -34,7 +35,7 @@ describe.skipIf(skip)('lab e2e: kill -9 of the MASTER service mid-claim', () => 
       ovh.mock.state.durations.doingMs = TASK_MS;
 
       const t0 = Date.now();
-      await run.routers.ra.ucarp.stop();
+      await run.routers.ra.carp.stop();
       const post = await waitFor("router-b's POST /move", 20_000, () => writesBy(ovh, 'rb', t0).find((r) => r.url.includes('/move')), 5);
       await s.services.rb.stop('SIGKILL');
       const killedAt = Date.now();

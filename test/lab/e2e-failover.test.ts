@@ -4,14 +4,16 @@
 // `history` on each new MASTER shows its failover as steps with offsets.
 import { describe, expect, it } from 'vitest';
 import type { Timeline as HistoryTimeline } from '../../src/status/model.js';
-import { frrUnavailable, netnsUnavailable, skipReason, ucarpUnavailable } from '../support/env.js';
-import { CLAIM_LAG_MAX_MS, claimLagMs, cli, printTimeline, scenarioForFileWithPing, waitFollows, type CliResult } from './follow-checks.js';
+import { frrUnavailable, netnsUnavailable, skipReason } from '../support/env.js';
+import { carpEngineUnavailable } from './keepalived.js';
+import { CLAIM_LAG_MAX_MS, claimLagMs, cli, printTimeline, waitFollows, type CliResult } from './follow-checks.js';
+import { scenarioForFileWithPing } from './file-scenario.js';
 import { firstReplyFrom, longestGap } from './ping.js';
 import { carpDetectionMs, type RouterId } from './plan.js';
 import { writesBy } from './scenario-helpers.js';
 import { waitFor } from './wait.js';
 
-const skip = skipReason('lab e2e failover', netnsUnavailable(), frrUnavailable(), ucarpUnavailable()) !== null;
+const skip = skipReason('lab e2e failover', netnsUnavailable(), frrUnavailable(), carpEngineUnavailable()) !== null;
 
 /** The failover of `history --json` that made `router` MASTER at or after `since`. */
 function historyEntry(result: CliResult, since: number): HistoryTimeline | undefined {
@@ -34,7 +36,7 @@ describe.skipIf(skip)('lab: failover and failback', () => {
     const settledAt = Date.now();
     printTimeline(lab, `${name}: ${from} → ${to}`, t0, settledAt);
     const gap = longestGap(ping().replies, t0);
-    const detection = carpDetectionMs(lab.run.routers[to].ucarp.advskew);
+    const detection = carpDetectionMs(lab.run.routers[to].carp.advskew);
     console.log(
       `${name}: longest gap ${gap ? `${gap.gapMs} ms (${gap.lost} lost)` : 'none'}; first reply through ${to} at +${reply.at - t0} ms; ` +
         `everything followed by +${settledAt - t0} ms; CARP's own detection ${detection.toFixed(0)} ms`,
@@ -72,10 +74,10 @@ describe.skipIf(skip)('lab: failover and failback', () => {
   }
 
   it('fails over when the MASTER loses CARP: tunnel, OSPF cost, OVH binding and traffic follow the peer', async () => {
-    await move('failover', 'ra', 'rb', () => scenario().run.routers.ra.ucarp.stop());
+    await move('failover', 'ra', 'rb', () => scenario().run.routers.ra.carp.stop());
   }, 120_000);
 
   it('fails back when CARP returns (preempt): everything follows the original MASTER again', async () => {
-    await move('failback', 'rb', 'ra', async () => scenario().run.routers.ra.ucarp.start());
+    await move('failback', 'rb', 'ra', async () => scenario().run.routers.ra.carp.start());
   }, 120_000);
 });

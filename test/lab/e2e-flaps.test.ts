@@ -1,18 +1,20 @@
-// End to end: a storm of 30 random flaps of the MASTER (its ucarp stopped/started, or demoted/
+// End to end: a storm of 30 random flaps of the MASTER (its CARP stopped/started, or demoted/
 // undemoted through the sysctl stand-in), seeded and printed so a failure can be replayed with
 // CFL_FLAP_SEED. Afterwards everything must follow the final MASTER, and no router may ever have
-// written to OVH while it was not CARP MASTER (the mock's request log against the ucarp log).
+// written to OVH while it was not CARP MASTER (the mock's request log against the CARP event log).
 import { execFileSync } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
-import { frrUnavailable, netnsUnavailable, skipReason, ucarpUnavailable } from '../support/env.js';
-import { carpEvents, printTimeline, scenarioForFile, seededRandom, waitFollows, wasMasterAround } from './follow-checks.js';
+import { frrUnavailable, netnsUnavailable, skipReason } from '../support/env.js';
+import { carpEngineUnavailable } from './keepalived.js';
+import { carpEvents, printTimeline, seededRandom, waitFollows, wasMasterAround } from './follow-checks.js';
+import { scenarioForFile } from './file-scenario.js';
 import { ROUTER_IDS, ROUTERS, type RouterId } from './plan.js';
 import { servicesSettled } from './services.js';
 import { masterOf } from './up.js';
 import { waitFor } from './wait.js';
 
-const skip = skipReason('lab e2e flap storm', netnsUnavailable(), frrUnavailable(), ucarpUnavailable()) !== null;
+const skip = skipReason('lab e2e flap storm', netnsUnavailable(), frrUnavailable(), carpEngineUnavailable()) !== null;
 
 const FLAPS = 30;
 /** The demotion a flap adds (and takes back) through the sysctl stand-in. */
@@ -35,8 +37,7 @@ describe.skipIf(skip)('lab: flap storm', () => {
     const log: string[] = [];
 
     for (let i = 1; i <= FLAPS; i++) {
-      for (const id of ROUTER_IDS) await lab.run.routers[id].ucarp.settled();
-      // Flap the MASTER: give an election under way (a ucarp restart leaves none for ~3 s) a
+      // Flap the MASTER: give an election under way (a stopped MASTER leaves none for ~3 s) a
       // moment to finish, but not forever, since both may be stopped or demoted.
       const master = (await waitFor('a MASTER', 2000, () => masterOf(lab.run.routers)).catch(() => undefined))?.plan.id ?? null;
       const restorable = [...[...stopped].map((id) => ['start', id] as const), ...[...demoted].map((id) => ['undemote', id] as const)];
@@ -47,10 +48,10 @@ describe.skipIf(skip)('lab: flap storm', () => {
       const [action, id] = pool[Math.floor(random() * pool.length)]!;
       const r = lab.run.routers[id];
       if (action === 'stop') {
-        await r.ucarp.stop();
+        await r.carp.stop();
         stopped.add(id);
       } else if (action === 'start') {
-        r.ucarp.start();
+        r.carp.start();
         stopped.delete(id);
       } else if (action === 'demote') {
         sysctl(id, DEMOTION);
@@ -65,10 +66,9 @@ describe.skipIf(skip)('lab: flap storm', () => {
     }
     console.log(log.join('\n'));
 
-    // Settle: every ucarp running, no demotion left; preemption gives MASTER to router a.
-    for (const id of ROUTER_IDS) await lab.run.routers[id].ucarp.settled();
+    // Settle: every CARP running, no demotion left; preemption gives MASTER to router a.
     for (const id of demoted) sysctl(id, -DEMOTION);
-    for (const id of stopped) lab.run.routers[id].ucarp.start();
+    for (const id of stopped) lab.run.routers[id].carp.start();
     const stormEnd = Date.now();
     await waitFor('both services settled after the storm', 60_000, () => servicesSettled(Object.values(lab.services)), 250).catch((error: unknown) => {
       throw new Error(`${(error as Error).message}\n${lab.diagnose()}`);

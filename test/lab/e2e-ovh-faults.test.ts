@@ -5,17 +5,18 @@
 // shows the OVH error (code, message) and its calls back off (counted in the mock's log over a
 // window); once the fault is cleared the IPFO converges to the MASTER.
 import { describe, expect, it } from 'vitest';
-import { frrUnavailable, netnsUnavailable, skipReason, ucarpUnavailable } from '../support/env.js';
+import { frrUnavailable, netnsUnavailable, skipReason } from '../support/env.js';
+import { carpEngineUnavailable } from './keepalived.js';
 import type { ResourceStatus } from '../../src/status/model.js';
-import { scenarioForFile } from './follow-checks.js';
+import { scenarioForFile } from './file-scenario.js';
 import type { RouterId } from './plan.js';
 import { ipfoBinding, localResourcesFollow, moveRequests, ovhResource, requestsSince, unsettledReason } from './scenario-helpers.js';
 import { servicesSettled, statusReport } from './services.js';
-import { ipfoRoute } from './topology.js';
+import { ipfoRoute } from './edge.js';
 import { masterOf } from './up.js';
 import { waitFor } from './wait.js';
 
-const skip = skipReason('lab e2e: OVH faults during a failover', netnsUnavailable(), frrUnavailable(), ucarpUnavailable()) !== null;
+const skip = skipReason('lab e2e: OVH faults during a failover', netnsUnavailable(), frrUnavailable(), carpEngineUnavailable()) !== null;
 
 // The lab's defaults with a short OVH client timeout (for the slow answers), a short stuck-task
 // timeout, a 1 s task poll, and a backoff (1 s doubling to 10 s) under which a failing claim (five
@@ -122,7 +123,7 @@ describe.skipIf(skip)('lab e2e: OVH faults during a failover', () => {
         name: '5xx',
         to: 'rb',
         inject: () => s.ovh.mock.faults.add({ kind: 'status', status: 500, method: 'POST', path: '/ip/{ip}/move', times: Infinity }),
-        act: () => s.run.routers.ra.ucarp.stop(),
+        act: () => s.run.routers.ra.carp.stop(),
         expectError: (error) => {
           expect(error.code).toBe('OVH_HTTP');
           expect(error.message).toMatch(/POST \/ip\/.*\/move answered 500/);
@@ -155,7 +156,7 @@ describe.skipIf(skip)('lab e2e: OVH faults during a failover', () => {
         to: 'ra',
         inject: () => s.ovh.mock.faults.taskOutcome('stuck'),
         // Router A's CARP comes back; preemption makes it MASTER.
-        act: async () => s.run.routers.ra.ucarp.start(),
+        act: async () => s.run.routers.ra.carp.start(),
         expectError: (error) => {
           expect(error.code).toBe('OVH_TASK_STUCK');
           expect(error.message).toMatch(/still doing after \d+ s/);
@@ -187,7 +188,7 @@ describe.skipIf(skip)('lab e2e: OVH faults during a failover', () => {
         name: 'timeouts',
         to: 'rb',
         inject: () => s.ovh.mock.faults.add({ kind: 'slow', delayMs: OVH_TIMEOUT_MS * 3, path: IP_PATH, times: Infinity }),
-        act: () => s.run.routers.ra.ucarp.stop(),
+        act: () => s.run.routers.ra.carp.stop(),
         expectError: (error) => {
           expect(error.code).toBe('OVH_TIMEOUT');
           expect(error.message).toContain(`no complete answer within ${OVH_TIMEOUT_MS} ms`);

@@ -5,17 +5,18 @@
 // partition heals one MASTER remains, the IPFO ends bound to it, and `contested` clears.
 import { describe, expect, it } from 'vitest';
 import { nsExec } from '../support/netns.js';
-import { frrUnavailable, netnsUnavailable, skipReason, ucarpUnavailable } from '../support/env.js';
-import { scenarioForFile } from './follow-checks.js';
+import { frrUnavailable, netnsUnavailable, skipReason } from '../support/env.js';
+import { carpEngineUnavailable } from './keepalived.js';
+import { scenarioForFile } from './file-scenario.js';
 import { NS_SEG, ROUTER_IDS, ROUTERS, type RouterId } from './plan.js';
 import { ipfoBinding, localResourcesFollow, ovhResource, serviceLog, writesBy, type Scenario } from './scenario-helpers.js';
 import { servicesSettled, statusReport } from './services.js';
 import { readCarpState } from './standins/common.mjs';
-import { ipfoRoute } from './topology.js';
+import { ipfoRoute } from './edge.js';
 import { masterOf } from './up.js';
 import { waitFor } from './wait.js';
 
-const skip = skipReason('lab e2e: partition of the CARP segment', netnsUnavailable(), frrUnavailable(), ucarpUnavailable()) !== null;
+const skip = skipReason('lab e2e: partition of the CARP segment', netnsUnavailable(), frrUnavailable(), carpEngineUnavailable()) !== null;
 
 // Re-claims at least 2 s apart, backing off to 8 s while contested (and `contested` clears once
 // the binding has stayed ours that long); OVH verifies every 10 s (the schema's minimum).

@@ -1,19 +1,15 @@
 // What the failover, drain and flap-storm scenarios assert after every move: everything (CARP,
 // the OVH binding and upstream's route for the IPFO, tunnels, OSPF costs, upstream's OSPF route,
 // both services' status) follows one router, read from the real state, each mismatch named.
-// Also: the CLI as an operator runs it, the ucarp event log as intervals, a seeded PRNG, and the
-// per-file bring-up hooks every e2e scenario starts with (here, not in scenario-helpers.ts: the
-// lab bench imports that one outside vitest, where importing vitest throws).
+// Also: the CLI as an operator runs it, the CARP event log as intervals and a seeded PRNG. No
+// vitest here (the bench imports it): the per-file hooks are in file-scenario.ts.
 import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { afterAll, beforeAll } from 'vitest';
-import { internalRoute } from './frr.js';
-import { PingProbe } from './ping.js';
-import { ROUTER_IDS, ROUTERS, type RouterId } from './plan.js';
-import { ipfoBinding, ospfCost, startScenario, tunnelUp, type Scenario, type ScenarioOptions } from './scenario-helpers.js';
-import { BIN, statusReport, type LabService } from './services.js';
+import { ROUTER_IDS, ROUTERS, SHARED_VMAC, type RouterId } from './plan.js';
+import { ipfoBinding, type Scenario } from './scenario-helpers.js';
+import { readExternalMac, readInternalRouteVia, readIpfoDelivery, readOspfCost, readStatus, readTunnelUp } from './readouts.js';
+import { BIN, type LabService } from './services.js';
 import { readCarpState } from './standins/common.mjs';
-import { ipfoRoute } from './topology.js';
 import { waitFor } from './wait.js';
 
 /** The lab config's OSPF costs (services.ts). */
@@ -26,47 +22,57 @@ export interface FollowOptions {
   ospfRoute?: boolean;
   /** Require both services to answer with the expected role and every resource in sync (default true). */
   services?: boolean;
+  /** Resources whose sync is not required (ids starting with these), e.g. 'ovh:' while OVH answers 5xx. */
+  unsyncedOk?: string[];
 }
 
-/** What does not follow `master` yet, one line each; empty when everything does. */
-export function mismatches(s: Scenario, master: RouterId, options: FollowOptions = {}): string[] {
+/** What does not follow `master` yet, one line each; empty when everything does. Every read is
+ *  awaited (readouts.ts): this runs in the process that hosts the OVH mock. */
+export async function mismatches(s: Scenario, master: RouterId, options: FollowOptions = {}): Promise<string[]> {
   const out: string[] = [];
-  const safe = <T>(what: string, read: () => T): T | undefined => {
+  const safe = async <T>(what: string, read: () => Promise<T>): Promise<T | undefined> => {
     try {
-      return read();
+      return await read();
     } catch (error) {
       out.push(`${what}: ${(error as Error).message.split('\n')[0]}`);
       return undefined;
     }
   };
+  const shared = s.ovh.strategy === 'shared-vmac';
   for (const id of ROUTER_IDS) {
     const isMaster = id === master;
     const r = s.run.routers[id];
     const carp = readCarpState(r.files.carpStateFile);
     if (carp !== (isMaster ? 'MASTER' : 'BACKUP')) out.push(`${id}: CARP ${carp}`);
-    const up = safe(`${id} tunnel`, () => tunnelUp(id));
+    const up = await safe(`${id} tunnel`, () => readTunnelUp(r.plan));
     if (up !== undefined && up !== isMaster) out.push(`${id}: tunnel ${up ? 'up' : 'down'}`);
     const want = isMaster ? COST.master : COST.backup;
     for (const ifname of [r.plan.greIf, r.plan.carpIf]) {
-      const cost = safe(`${id} cost`, () => ospfCost(s, id, ifname));
+      const cost = await safe(`${id} cost`, () => readOspfCost(r.frr, ifname));
       if (cost !== undefined && cost !== want) out.push(`${id}: OSPF cost on ${ifname} ${cost}, want ${want}`);
     }
+    // With shared-vmac the binding never moves: the MASTER carries the vMAC it is bound to.
+    if (shared) {
+      const carrying = await safe(`${id} MAC`, async () => (await readExternalMac(r.plan)) === SHARED_VMAC);
+      if (carrying !== undefined && carrying !== isMaster) out.push(`${id}: ${carrying ? 'carries' : 'does not carry'} the shared vMAC`);
+    }
     if (options.services !== false) {
-      const report = statusReport(s.services[id]);
+      const report = await readStatus(s.services[id]);
       if (report === null) out.push(`${id}: service does not answer`);
       else {
         if (report.role !== (isMaster ? 'MASTER' : 'BACKUP')) out.push(`${id}: service role ${report.role}`);
-        const behind = report.resources.filter((res) => res.inSync !== true && res.desired != null).map((res) => res.id);
+        const excused = (rid: string) => (options.unsyncedOk ?? []).some((prefix) => rid.startsWith(prefix));
+        const behind = report.resources.filter((res) => res.inSync !== true && res.desired != null && !excused(res.id)).map((res) => res.id);
         if (behind.length) out.push(`${id}: not in sync: ${behind.join(', ')}`);
       }
     }
   }
   const bound = ipfoBinding(s.ovh);
-  if (bound !== master) out.push(`OVH binding at the mock: ${bound ?? 'nothing'}`);
-  const routed = safe('upstream IPFO route', () => ipfoRoute()?.id ?? null);
-  if (routed !== undefined && routed !== master) out.push(`upstream routes the IPFO to ${routed ?? 'nothing'}`);
+  if (bound !== (shared ? 'shared' : master)) out.push(`OVH binding at the mock: ${bound ?? 'nothing'}`);
+  const routed = await safe('upstream IPFO delivery', async () => (await readIpfoDelivery())?.id ?? null);
+  if (routed !== undefined && routed !== master) out.push(`upstream delivers the IPFO to ${routed ?? 'nothing'}`);
   if (options.ospfRoute !== false) {
-    const via = safe('upstream OSPF route', () => internalRoute().via);
+    const via = await safe('upstream OSPF route', () => readInternalRouteVia());
     if (via !== undefined && (via.length !== 1 || via[0] !== ROUTERS[master].greLocal)) out.push(`upstream's OSPF route to the internal prefix via [${via.join(', ')}]`);
   }
   return out;
@@ -76,7 +82,7 @@ export function mismatches(s: Scenario, master: RouterId, options: FollowOptions
 export async function waitFollows(s: Scenario, master: RouterId, timeoutMs: number, options: FollowOptions = {}): Promise<void> {
   let last: string[] = [];
   try {
-    await waitFor(`everything to follow ${master}`, timeoutMs, () => (last = mismatches(s, master, options)).length === 0, 200);
+    await waitFor(`everything to follow ${master}`, timeoutMs, async () => (last = await mismatches(s, master, options)).length === 0, 200);
   } catch (error) {
     throw new Error(`${(error as Error).message}: ${last.join('; ')}\n${s.diagnose()}`);
   }
@@ -106,7 +112,7 @@ export interface CarpEvent {
   state: 'MASTER' | 'BACKUP';
 }
 
-/** The ucarp scripts' log ("<epoch ms> <router> carp <STATE>"), oldest first. */
+/** The stand-in server's CARP log ("<epoch ms> <router> carp <STATE>"), oldest first. */
 export function carpEvents(eventsFile: string): CarpEvent[] {
   const out: CarpEvent[] = [];
   for (const line of readFileSync(eventsFile, 'utf8').split('\n')) {
@@ -158,38 +164,3 @@ export function claimLagMs(s: Scenario, router: RouterId, since: number): number
 /** The new MASTER claims within this of its CARP switch: the lab's provider settle is 200 ms. */
 export const CLAIM_LAG_MAX_MS = 3000;
 
-/** Bring-up, plus waiting for the machine-wide lab lock while another lab file or the bench runs. */
-export const LAB_WAIT_MS = 420_000;
-
-/** One scenario for a whole e2e file, so each file does not repeat the hooks: brought up before
- *  its tests (then `onUp`, in the same hook), torn down after them. The getter throws when the
- *  bring-up failed, so a test names that instead of reading a property of undefined. */
-export function scenarioForFile(options: ScenarioOptions = {}, onUp: (s: Scenario) => void = () => {}): () => Scenario {
-  let scenario: Scenario | undefined;
-  beforeAll(async () => {
-    scenario = await startScenario(options);
-    onUp(scenario);
-  }, LAB_WAIT_MS);
-  afterAll(() => {
-    scenario?.teardown();
-  });
-  return () => {
-    if (scenario === undefined) throw new Error('the lab scenario is not up (see the beforeAll error)');
-    return scenario;
-  };
-}
-
-/** scenarioForFile with a continuous ping from upstream to the IPFO, started once the lab is up:
- *  how the failover and drain scenarios measure the outage each move causes. */
-export function scenarioForFileWithPing(options: ScenarioOptions = {}): { scenario: () => Scenario; ping: () => PingProbe } {
-  let probe: PingProbe | undefined;
-  const scenario = scenarioForFile(options, (s) => {
-    probe = new PingProbe(s.run.lab);
-    probe.start();
-  });
-  const ping = (): PingProbe => {
-    if (probe === undefined) throw new Error('the ping probe is not running (see the beforeAll error)');
-    return probe;
-  };
-  return { scenario, ping };
-}

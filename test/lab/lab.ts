@@ -80,7 +80,7 @@ export class Lab {
       }
     }
     this.children.clear();
-    // Kills whatever still runs inside (ucarp, zebra, ospfd, ping, scripts), then deletes.
+    // Kills whatever still runs inside (keepalived, zebra, ospfd, ping, the stand-in server), then deletes.
     this.netns.remove();
     rmSync(this.dir, { recursive: true, force: true });
     process.off('exit', this.onExit);

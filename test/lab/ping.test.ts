@@ -1,7 +1,8 @@
 // Pure parts of the lab: ping parsing and gap finding, the advertised skew, the devd line.
 import { describe, expect, it } from 'vitest';
 import { firstReplyFrom, longestGap, parsePingLine, sendRate, type PingReply } from './ping.js';
-import { demotedAdvskew, devdLine } from './ucarp.js';
+import { devdLine } from './standins/carp-events.mjs';
+import { demotedAdvskew } from './standins/common.mjs';
 
 describe('parsePingLine', () => {
   it('reads time, seq, ttl and the answering router from iputils -D output', () => {

@@ -61,20 +61,51 @@ export function firstReplyFrom(replies: readonly PingReply[], router: RouterId, 
   return replies.find((r) => r.at >= since && r.router === router);
 }
 
+const NO_ANSWER = /no answer yet for icmp_seq=(\d+)/;
+
+/** Who pings what: the namespace, the source address, the destination. */
+export interface PingTarget {
+  ns: string;
+  source: string;
+  address: string;
+}
+
+/**
+ * Echo requests in [since, until] that never got a reply: the icmp_seq numbers missing between
+ * the first and the last reply of the window (ping -i 0.01 sends 55–100 a second on a loaded
+ * machine, so a count of seconds × 100 would overstate what was sent).
+ */
+export function lostBetween(replies: readonly PingReply[], since: number, until = Infinity): number[] {
+  const seqs = replies.filter((r) => r.at >= since && r.at <= until).map((r) => r.seq).sort((a, b) => a - b);
+  const lost: number[] = [];
+  for (let i = 1; i < seqs.length; i++) for (let s = seqs[i - 1]! + 1; s < seqs[i]!; s++) lost.push(s);
+  return lost;
+}
+
 export class PingProbe {
   readonly replies: PingReply[] = [];
 
-  constructor(private readonly lab: Lab) {}
+  /** Echo requests sent so far (the highest icmp_seq seen, answered or not). */
+  sent = 0;
+
+  /** By default upstream pings the IPFO; `target` pings another address from another namespace. */
+  constructor(
+    private readonly lab: Lab,
+    private readonly target: PingTarget = { ns: NS_UP, source: UPSTREAM_ADDR, address: IPFO },
+  ) {}
 
   /** Starts pinging; the probe runs until stop() or teardown. */
   start(): void {
+    const { ns, source, address } = this.target;
     const child = this.lab.track(
-      nsSpawn(NS_UP, ['ping', '-D', '-O', '-n', '-i', '0.01', '-W', '1', '-I', UPSTREAM_ADDR, IPFO], { stdio: ['ignore', 'pipe', 'ignore'] }),
+      nsSpawn(ns, ['ping', '-D', '-O', '-n', '-i', '0.01', '-W', '1', '-I', source, address], { stdio: ['ignore', 'pipe', 'ignore'] }),
     );
     this.stopFn = () => child.kill('SIGINT');
     createInterface({ input: child.stdout! }).on('line', (line) => {
       const reply = parsePingLine(line);
       if (reply) this.replies.push(reply);
+      const seq = reply?.seq ?? Number(NO_ANSWER.exec(line)?.[1] ?? 0);
+      this.sent = Math.max(this.sent, seq);
     });
   }
 

@@ -6,9 +6,10 @@ import { readFileSync } from 'node:fs';
 import { nsExec } from '../support/netns.js';
 import type { ResourceStatus, StatusReport } from '../../src/status/model.js';
 import type { MockRequest } from '../ovh-mock/server.js';
+import type { FailoverIpStatus } from '../../src/resources/contract.js';
 import { startLabOvh, type LabOvh } from './ovh.js';
-import { IPFO, ROUTER_IDS, ROUTERS, routerForService, type RouterId } from './plan.js';
-import { servicesSettled, startService, statusReport, statusText, type ConfigOverrides, type LabService } from './services.js';
+import { IPFO, ROUTER_IDS, ROUTERS, SHARED_VMAC, routerForService, routerForVmac, type RouterId, type Strategy } from './plan.js';
+import { servicesSettled, servicesSettledAsync, startService, statusReport, statusText, type ConfigOverrides, type LabService } from './services.js';
 import { Timeline } from './timeline.js';
 import { startLab, type LabRun } from './up.js';
 import { waitFor } from './wait.js';
@@ -28,7 +29,9 @@ export interface Scenario {
 }
 
 export interface ScenarioOptions {
-  /** A move task's duration in the mock (ms). */
+  /** How OVH gets the IPFO to the MASTER (default move): the data path and the config. */
+  strategy?: Strategy;
+  /** Each OVH task's duration in the mock (ms). */
   taskMs?: number;
   /** Config laid over the lab's defaults for both services. */
   overrides?: ConfigOverrides;
@@ -38,12 +41,13 @@ export interface ScenarioOptions {
 
 /** Brings the lab, the mock and both services up and waits until they settle; tears down on failure. */
 export async function startScenario(options: ScenarioOptions = {}): Promise<Scenario> {
-  const run = await startLab();
+  const strategy = options.strategy ?? 'move';
+  const run = await startLab({ strategy });
   const overrides = options.overrides ?? {};
   try {
     const timeline = new Timeline(run.lab, run.eventsFile, run.upstream);
     timeline.start();
-    const ovh = await startLabOvh(run.lab, timeline, options.taskMs ?? 0);
+    const ovh = await startLabOvh(run.lab, timeline, options.taskMs ?? 0, strategy);
     const services = {} as Record<RouterId, LabService>;
     for (const id of ROUTER_IDS) services[id] = await startService(run.lab, run.routers[id], ovh.endpoints[id], 10_000, overrides);
     const scenario: Scenario = {
@@ -59,7 +63,7 @@ export async function startScenario(options: ScenarioOptions = {}): Promise<Scen
       diagnose: () => diagnose(Object.values(services)),
       teardown: () => run.lab.teardown(),
     };
-    await waitFor('both services settled', options.settleMs ?? 60_000, () => servicesSettled(Object.values(services)), 250).catch((error: unknown) => {
+    await waitFor('both services settled', options.settleMs ?? 60_000, () => servicesSettledAsync(Object.values(services)), 250).catch((error: unknown) => {
       throw new Error(`${(error as Error).message}\n${scenario.diagnose()}`);
     });
     return scenario;
@@ -84,10 +88,12 @@ export function diagnose(services: LabService[], lines = 25): string {
     .join('\n');
 }
 
-/** The router the mock has the IPFO routed to (its state, not a request), if any. */
-export function ipfoBinding(ovh: LabOvh): RouterId | null {
-  const routedTo = ovh.mock.state.ips.get(`${IPFO}/32`)?.routedTo ?? null;
-  return routerForService(routedTo)?.id ?? null;
+/** The router the mock has the IPFO bound to (its state, not a request): the server it is routed
+ *  to (move) or the router whose vMAC holds it (vmac); 'shared' while on the shared vMAC. */
+export function ipfoBinding(ovh: LabOvh): RouterId | 'shared' | null {
+  if (ovh.strategy === 'move') return routerForService(ovh.mock.state.ips.get(`${IPFO}/32`)?.routedTo ?? null)?.id ?? null;
+  const mac = ovh.mock.state.vmacOf(`${IPFO}/32`)?.mac ?? null;
+  return mac === SHARED_VMAC ? 'shared' : routerForVmac(mac)?.id ?? null;
 }
 
 /** Requests the router's service made (by its application key), at or after `since`. Requests
@@ -131,6 +137,12 @@ export function ospfCost(scenario: Scenario, id: RouterId, ifname: string): numb
 /** The OVH resource in a status report. */
 export function ovhResource(report: StatusReport | null): ResourceStatus | undefined {
   return report?.resources.find((r) => r.kind === 'ovh');
+}
+
+/** The OVH resource's typed status (contested, verify, binding…), if it has one. */
+export function ovhDetail(report: StatusReport | null): FailoverIpStatus | undefined {
+  const detail = ovhResource(report)?.detail;
+  return detail?.kind === 'ovh' ? detail : undefined;
 }
 
 /** The service's role, or null when it does not answer. */

@@ -10,8 +10,9 @@ import { stringify } from 'yaml';
 import type { StatusReport } from '../../src/status/model.js';
 import { VTYSH } from './frr.js';
 import type { Lab } from './lab.js';
-import { IPFO, VHID } from './plan.js';
+import { HYPERVISOR, IPFO, SHARED_VMAC, VHID, type RouterPlan, type Strategy } from './plan.js';
 import type { LabRouter } from './up.js';
+import { readStatus } from './readouts.js';
 import { waitFor } from './wait.js';
 
 export const REPO = fileURLToPath(new URL('../../', import.meta.url));
@@ -20,6 +21,8 @@ export const BIN = join(REPO, 'dist', 'cli', 'bin.js');
 /** Where the lab's OVH mock listens and the credentials it accepts. */
 export interface LabOvhEndpoint {
   baseUrl: string;
+  /** How OVH gets the IPFO to the MASTER in this lab (the config's ovh.ips[].strategy). */
+  strategy: Strategy;
   applicationKey: string;
   applicationSecret: string;
   consumerKey: string;
@@ -79,10 +82,22 @@ function baseConfig(r: LabRouter, ovh: LabOvhEndpoint | null): Record<string, un
           reclaim_max_interval_s: 30,
           task_poll_ms: 100,
           task_timeout_s: 30,
-          ips: [{ ip: `${IPFO}/32`, strategy: 'move', service: p.service }],
+          ips: [ipfoConfig(ovh.strategy, p)],
         }
       : { ips: [] },
   };
+}
+
+/**
+ * The config's ovh.ips[] entry for the IPFO with each strategy (docs/configuration.md): `move` to
+ * this router's server; `vmac`, this router's own vMAC on the hypervisor; `shared-vmac`, the one
+ * vMAC bound to the IPFO for good, carried by the MASTER on its external interface.
+ */
+export function ipfoConfig(strategy: Strategy, p: RouterPlan): Record<string, unknown> {
+  const ip = `${IPFO}/32`;
+  if (strategy === 'move') return { ip, strategy, service: p.service };
+  if (strategy === 'vmac') return { ip, strategy, service: HYPERVISOR, vmac: p.vmac, vm_name: p.node };
+  return { ip, strategy, service: HYPERVISOR, vmac: SHARED_VMAC, interface: p.extIf, vm_name: p.node };
 }
 
 /** Writes the router's config (and OVH credentials, root-only) and returns the config path. */
@@ -133,9 +148,9 @@ export async function startService(lab: Lab, r: LabRouter, ovh: LabOvhEndpoint |
     },
   };
   try {
-    await waitFor(`${r.plan.node}'s status socket`, timeoutMs, () => {
+    await waitFor(`${r.plan.node}'s status socket`, timeoutMs, async () => {
       if (exited) throw new Error('exited');
-      return existsSync(r.statusSocket) && statusText(service) !== null;
+      return existsSync(r.statusSocket) && (await readStatus(service)) !== null;
     });
   } catch (error) {
     await service.stop('SIGKILL');
@@ -174,7 +189,15 @@ export function statusReport(service: LabService): StatusReport | null {
 /** True when one service is MASTER, the others BACKUP, all ready, undemoted and in sync (a
  *  resource left alone for the role, like OVH on a BACKUP, has no desired state and counts). */
 export function servicesSettled(services: readonly LabService[]): boolean {
-  const reports = services.map(statusReport);
+  return reportsSettled(services.map(statusReport));
+}
+
+/** servicesSettled through the status sockets, awaited: for the process hosting the OVH mock. */
+export async function servicesSettledAsync(services: readonly LabService[]): Promise<boolean> {
+  return reportsSettled(await Promise.all(services.map((service) => readStatus(service))));
+}
+
+function reportsSettled(reports: Array<StatusReport | null>): boolean {
   if (reports.some((r) => r === null)) return false;
   const ok = reports as StatusReport[];
   return (

@@ -1,5 +1,6 @@
-// The failover timeline: what happened where, each with its time. Sources: the ucarp scripts'
-// event log (CARP switch), `ip monitor link` in each router (tunnel up/down), `ip monitor route`
+// The failover timeline: what happened where, each with its time. Sources: the stand-in server's
+// CARP event log (CARP switch), `ip monitor link` in each router (tunnel up/down, the external
+// interface's MAC: the shared vMAC carried or released), `ip monitor route`
 // in upstream (the OSPF route to the internal prefix, the IPFO route the OVH binding installs),
 // the OVH mock's hook (claim, task done) and the ping probe (first reply through a router).
 import { readFileSync } from 'node:fs';
@@ -7,11 +8,12 @@ import { createInterface } from 'node:readline';
 import { spawn } from 'node:child_process';
 import { ospfRoute, type FrrInstance } from './frr.js';
 import type { Lab } from './lab.js';
+import { externalMac } from './edge.js';
 import { INTERNAL_PREFIX, IPFO, NS_UP, ROUTERS, type RouterId } from './plan.js';
 
 export interface TimelineEvent {
   at: number;
-  /** carp | tunnel | ospf | ovh | ping | lab */
+  /** carp | tunnel | mac | ospf | ovh | ping | lab */
   kind: string;
   router: RouterId | 'upstream' | 'lab';
   text: string;
@@ -32,6 +34,7 @@ function safe<T>(fn: () => T): T | null {
 export class Timeline {
   readonly events: TimelineEvent[] = [];
   private readonly tunnelUp = new Map<RouterId, boolean>();
+  private readonly extMac = new Map<RouterId, string>();
 
   constructor(
     private readonly lab: Lab,
@@ -46,8 +49,14 @@ export class Timeline {
 
   /** Starts the `ip monitor` watchers (killed by the lab's teardown or by stop()). */
   start(): void {
+    for (const r of Object.values(ROUTERS)) this.extMac.set(r.id, externalMac(r));
     for (const r of Object.values(ROUTERS)) {
       this.monitor(['-n', r.ns, '-o', 'monitor', 'link'], (line) => {
+        const ext = new RegExp(`^\\d+: ${r.extIf}[@:].*link/ether ([0-9a-f:]{17})`).exec(line);
+        if (ext && !line.startsWith('Deleted') && this.extMac.get(r.id) !== ext[1]) {
+          this.extMac.set(r.id, ext[1]!);
+          this.add('mac', r.id, `${r.extIf} ether ${ext[1]}`);
+        }
         const m = new RegExp(`^\\d+: ${r.greIf}[@:][^<]*<([^>]*)>`).exec(line);
         if (!m || line.startsWith('Deleted')) return;
         const up = m[1]!.split(',').includes('UP');
@@ -82,7 +91,7 @@ export class Timeline {
     for (const stop of this.stops.splice(0)) stop();
   }
 
-  /** Merges the ucarp scripts' log ("<ms> <router> carp <STATE>") into the events. */
+  /** Merges the stand-in server's CARP log ("<ms> <router> carp <STATE>") into the events. */
   collectCarp(): void {
     const seen = new Set(this.events.filter((e) => e.kind === 'carp').map((e) => `${e.at} ${e.router} ${e.text}`));
     for (const line of readFileSync(this.eventsFile, 'utf8').split('\n')) {

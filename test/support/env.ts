@@ -26,11 +26,6 @@ export function frrUnavailable(): string | null {
   return missing.length ? `FRR not installed (${missing.join(', ')}); run scripts/setup.sh as root` : null;
 }
 
-/** Null when ucarp is installed. */
-export function ucarpUnavailable(): string | null {
-  return existsSync('/usr/sbin/ucarp') ? null : 'ucarp not installed; run scripts/setup.sh as root';
-}
-
 /** The first reason among several, printed once so the skip is visible in the test output. */
 export function skipReason(suite: string, ...reasons: Array<string | null>): string | null {
   const reason = reasons.find((r) => r !== null) ?? null;

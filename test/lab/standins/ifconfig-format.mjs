@@ -122,6 +122,10 @@ export function formatInterface(link, settings, carpState) {
   } else {
     out.push('\toptions=80028<VLAN_MTU,JUMBO_MTU,LINKSTATE>');
     if (link.address) out.push(`\tether ${link.address}`);
+    // FreeBSD also prints the NIC's own address, only while the link-level address differs from it
+    // (sbin/ifconfig/af_link.c print_ether, freebsd-src aeba9097: "\tether %s" then "\thwaddr %s").
+    const hwaddr = settings.hwaddrs?.[link.ifname];
+    if (hwaddr && link.address && hwaddr !== link.address) out.push(`\thwaddr ${hwaddr}`);
     out.push(...inetLines(link, kind, settings));
     out.push(...carpLines(link, settings, carpState));
     out.push('\tmedia: Ethernet autoselect (10Gbase-T <full-duplex>)');
