@@ -1,13 +1,10 @@
 // Rules that span several keys, which the per-key schema cannot express. Each returns the path
 // of the offending key so the loader can name its line, like any schema problem.
+import type { CrossProblem } from './cross-problem.js';
 import type { Config } from './schema.js';
 import { sharedVmacProblems } from './shared-vmac-checks.js';
 
-/** A cross-field problem before it gets its line. */
-export interface CrossProblem {
-  path: PropertyKey[];
-  reason: string;
-}
+export type { CrossProblem } from './cross-problem.js';
 
 /** Every cross-field problem of a config that already passed the schema. */
 export function crossCheck(config: Config): CrossProblem[] {

@@ -3,7 +3,7 @@
 // one vMAC means one carrier; a gre(4) tunnel has no Ethernet address to set (if_setlladdr
 // answers ENODEV for it); the vMAC is OVH's, unicast, and never CARP's own 00:00:5e:00:01:vhid
 // (that one cannot be chosen at OVH, and CARP already answers ARP with it).
-import type { CrossProblem } from './cross-checks.js';
+import type { CrossProblem } from './cross-problem.js';
 import type { Config, SharedVmacConfig } from './schema.js';
 
 /** IANA's VRRP/CARP MAC prefixes (RFC 5798 §7.3): 00-00-5E-00-01-{VRID}, and -02- for IPv6. */

@@ -1,6 +1,6 @@
 // One wiring: the engine, its journal and the ServiceApi of one carp-failover service, built from
 // a config and its ports. The daemon, the bench and every test rig call this, so what they run is
-// what ships; nothing else constructs the engine (test/service/one-wiring.test.ts checks it).
+// what ships; nothing else constructs the engine (test/layout.test.ts checks it).
 import type { Logger } from 'pino';
 import type { Config } from '../config/schema.js';
 import type { ServiceApi } from '../control/service-api.js';

@@ -7,13 +7,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { SharedVmacConfig } from '../../src/config/schema.js';
-import { Engine } from '../../src/engine/engine.js';
 import { createCarpObserver } from '../../src/host/freebsd/observer.js';
 import type { CarpState } from '../../src/model.js';
 import { GreResource } from '../../src/resources/gre/gre-resource.js';
 import { buildVmacCarriers } from '../../src/resources/vmac-carrier/index.js';
-import { Journal } from '../../src/status/journal.js';
+import { createService } from '../../src/service/create.js';
 import { FakeDemotion } from '../fakes/carp.js';
+import { FakeFlags } from '../fakes/flags.js';
 import { FakeTicker } from '../fakes/ticker.js';
 import { SHARED_VMAC } from '../ovh-mock/fixtures.js';
 import { makeRig, type Rig } from '../resources/failover-ip/support.js';
@@ -50,20 +50,18 @@ describe('Engine with the shared-vMAC carrier', () => {
     host.on(['/sbin/ifconfig', 'gre0'], () => fixture('fbsd14-gre0-up.txt').replace('<UP,', greUp ? '<UP,' : '<'));
     host.on(['/sbin/ifconfig', 'gre0', 'up'], () => ((greUp = true), ''));
     host.on(['/sbin/ifconfig', 'gre0', 'down'], () => ((greUp = false), ''));
-    const journal = Journal.fromConfig(config, rig.logger.log);
     const carriers = buildVmacCarriers(config, { host });
     expect((config.ovh.ips[0] as SharedVmacConfig).interface).toBe('vtnet1');
-    const engine = new Engine({
-      config,
+    const service = createService(config, {
       clock,
       log: rig.logger.log,
       carp: createCarpObserver(host, config.commands.ifconfig),
       demotion: new FakeDemotion(),
       resources: [new GreResource(config.gre.tunnels[0]!, { host, ifconfig: config.commands.ifconfig }), ...carriers, rig.resource],
-      journal,
-      flags: () => ({ drain: false, freeze: false }),
+      flags: new FakeFlags(),
       ticker: new FakeTicker(clock),
     });
+    const { engine } = service;
     const writes = () => host.commandLines().filter((line) => / (up|down|ether [0-9a-f:]+)$/.test(line));
     await engine.start();
     expect(engine.status().role).toBe('BACKUP');
@@ -92,7 +90,6 @@ describe('Engine with the shared-vMAC carrier', () => {
     expect(rig.writes()).toEqual([]);
     const ovh = engine.status().resources.find((r) => r.kind === 'ovh')!;
     expect(ovh.detail).toMatchObject({ kind: 'ovh', strategy: 'shared-vmac', verify: { ok: false, error: expect.stringMatching(/503/) } });
-    await engine.stop();
-    await journal.flush();
+    await service.stop();
   });
 });

@@ -8,15 +8,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { configSchema } from '../../src/config/schema.js';
-import { Engine } from '../../src/engine/engine.js';
 import { OvhClient, type CallOptions, type HttpMethod } from '../../src/ovh/client.js';
 import { createFailoverIpResources } from '../../src/resources/failover-ip/index.js';
 import { GreResource } from '../../src/resources/gre/gre-resource.js';
 import { createOspfResources } from '../../src/resources/ospf/resource.js';
-import { Journal } from '../../src/status/journal.js';
+import { createService } from '../../src/service/create.js';
 import { COST, IFCONFIG, routerHost, TUNNEL, VTYSH } from '../blue-green/host.js';
 import { FakeCarp, FakeDemotion } from '../fakes/carp.js';
 import { FakeClock, flush } from '../fakes/clock.js';
+import { FakeFlags } from '../fakes/flags.js';
 import { captureLogger } from '../fakes/logger.js';
 import { FakeTicker } from '../fakes/ticker.js';
 import { legacyCredentials, moveWorld, SERVER_A, SERVER_B } from '../ovh-mock/fixtures.js';
@@ -100,13 +100,12 @@ describe('lanes: a hanging OVH API never delays the local side', () => {
       ...createFailoverIpResources(config, client, clock),
     ];
     const carp = new FakeCarp().setAll('MASTER');
-    const journal = Journal.fromConfig(config, logger.log);
-    const engine = new Engine({ config, clock, log: logger.log, carp, demotion: new FakeDemotion(), resources, journal, flags: () => ({ drain: false, freeze: false }), ticker: new FakeTicker(clock), random: () => 0.5 });
+    const service = createService(config, { clock, log: logger.log, carp, demotion: new FakeDemotion(), resources, flags: new FakeFlags(), ticker: new FakeTicker(clock), random: () => 0.5 });
+    const { engine } = service;
     stop = async () => {
-      const stopping = engine.stop(0);
+      const stopping = service.stop(0);
       await clock.advance(2000);
       await stopping;
-      await journal.flush();
       rmSync(dir, { recursive: true, force: true });
     };
 

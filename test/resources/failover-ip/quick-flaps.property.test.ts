@@ -13,11 +13,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { Engine } from '../../../src/engine/engine.js';
 import { FailoverIpResource } from '../../../src/resources/failover-ip/resource.js';
-import { Journal } from '../../../src/status/journal.js';
+import { createService } from '../../../src/service/create.js';
 import { FakeCarp, FakeDemotion } from '../../fakes/carp.js';
 import { FakeClock } from '../../fakes/clock.js';
+import { FakeFlags } from '../../fakes/flags.js';
 import { captureLogger, type CapturedLogger } from '../../fakes/logger.js';
 import { FakeTicker } from '../../fakes/ticker.js';
 import { IP, legacyCredentials, routerConfig, vmacWorld, VMAC_A, VMAC_B, type Router } from '../../ovh-mock/fixtures.js';
@@ -73,9 +73,8 @@ async function simulate(s: QuickFlaps): Promise<FlapResult> {
     loggers.push(logger);
     const client = new CountingClient({ credentials: legacyCredentials(router), baseUrl: mock.url, timeoutMs: 2000, clock, log: logger.log });
     const resource = new FailoverIpResource({ config, ip: config.ovh.ips[0]!, client, clock });
-    const journal = Journal.fromConfig(config, logger.log);
-    const engine = new Engine({ config, clock, log: logger.log, carp: carps[router], demotion: new FakeDemotion(), resources: [resource], journal, flags: () => ({ drain: false, freeze: false }), ticker: new FakeTicker(clock), random: () => 0.5 });
-    return { router, engine, client, journal, resource };
+    const service = createService(config, { clock, log: logger.log, carp: carps[router], demotion: new FakeDemotion(), resources: [resource], flags: new FakeFlags(), ticker: new FakeTicker(clock), random: () => 0.5 });
+    return { router, engine: service.engine, client, service, resource };
   });
   const quiesce = () => settleOvhCalls(() => nodes.map((n) => n.client), { maxRounds: 1000, confirmTurns: 3 });
   const advance = async (ms: number) => {
@@ -121,10 +120,9 @@ async function simulate(s: QuickFlaps): Promise<FlapResult> {
     };
   } finally {
     for (const node of nodes) {
-      const stopping = node.engine.stop(0);
+      const stopping = node.service.stop(0);
       await clock.advance(2000);
       await stopping;
-      await node.journal.flush();
     }
     await mock.close();
     rmSync(dir, { recursive: true, force: true });
