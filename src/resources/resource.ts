@@ -41,13 +41,17 @@ export type ApplyResult = ApplyResultV2;
 export type ReadinessHold = ReadinessHoldV2;
 
 /**
- * Local converge order by target role. Becoming MASTER: tunnel up, then the cost lowered, then
- * the vMAC carried; becoming BACKUP the reverse for routing (cost raised first, so traffic leaves
- * before the tunnel goes down). Provider kinds are not here: they run in the provider lane, and
- * only on a MASTER (a BACKUP never gives the IP back).
+ * Local converge order by target role. Becoming MASTER: tunnel up, then the shared vMAC carried,
+ * then the cost lowered. The vMAC goes before the cost because it is what brings the failover
+ * IP's inbound traffic here (the hypervisor's bridge learns it from the gratuitous ARP), and the
+ * tunnel it needs is already up; the cost only moves outbound traffic, and its vtysh call is the
+ * slowest local step, so it must not sit in front of the failover IP. Becoming BACKUP the reverse
+ * for routing (cost raised first, so traffic leaves before the tunnel goes down), the vMAC last.
+ * Provider kinds are not here: they run in the provider lane, and only on a MASTER (a BACKUP
+ * never gives the IP back).
  */
 export const ORDER_BY_ROLE: Readonly<Record<TargetRole, readonly ResourceKind[]>> = {
-  MASTER: ['gre', 'ospf', 'vmac'],
+  MASTER: ['gre', 'vmac', 'ospf'],
   BACKUP: ['ospf', 'gre', 'vmac'],
 };
 
