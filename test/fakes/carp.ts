@@ -63,7 +63,7 @@ export class FakeCarp implements CarpObserver {
 /** Records our demotion contributions; `total` = base + the sum of ours. */
 export class FakeDemotion implements Demotion {
   readonly calls: Array<{ reason: DemotionReason; value: number }> = [];
-  readonly ours: Record<DemotionReason, number> = { boot: 0, maintenance: 0, readiness: 0 };
+  readonly ours: Record<DemotionReason, number> = { boot: 0, maintenance: 0, readiness: 0, path: 0, failback: 0 };
   base = 0;
   preempt = true;
   allow = true;
