@@ -41,6 +41,7 @@ export function icmpProbe(host: Host, options: IcmpProbeOptions): Probe {
       return { ok: true, detail: `reply from ${options.target}` };
     } catch (error) {
       if (error instanceof CommandError && error.failure.exitCode === 2) return { ok: false, detail: `no reply from ${options.target}` };
+      if (error instanceof CommandError && error.failure.timedOut) return { ok: false, detail: `no reply from ${options.target} within ${options.timeoutMs} ms` };
       return failedResult(error);
     }
   };

@@ -33,7 +33,8 @@ export function tcpProbe(options: TcpProbeOptions): Probe {
       socket.once('connect', () => done(true, `connected to ${where}`));
       socket.once('error', (error) => {
         const code = (error as NodeJS.ErrnoException).code;
-        done(false, code ? `${code} connecting to ${where}` : failedResult(error).detail);
+        if (code) done(false, `${code} connecting to ${where}`);
+        else resolve(failedResult(error));
       });
       socket.connect({ host: options.host, port: options.port });
     });

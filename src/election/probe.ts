@@ -6,6 +6,8 @@ import { summarizeError } from '../errors.js';
 export interface ProbeResult {
   ok: boolean;
   detail: string;
+  /** The probe could not run at all (bad source address, ping or vtysh missing…), as opposed to a path that answered "down". */
+  broken?: true;
 }
 
 /** Runs one probe; rejects only on abort or a bug (the scheduler turns either into a failure). */
@@ -14,5 +16,5 @@ export type Probe = (signal: AbortSignal) => Promise<ProbeResult>;
 /** A failed probe's result from whatever it threw, cut to one readable line. */
 export function failedResult(error: unknown): ProbeResult {
   const summary = summarizeError(error);
-  return { ok: false, detail: `${summary.code}: ${summary.message}`.replace(/\s+/g, ' ').slice(0, 200) };
+  return { ok: false, broken: true, detail: `${summary.code}: ${summary.message}`.replace(/\s+/g, ' ').slice(0, 200) };
 }

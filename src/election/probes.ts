@@ -2,7 +2,8 @@
 // host layer (allow-listed, argv arrays, timeouts), TCP through Node's net.
 import type { PathCheckConfig } from '../config/schema-election.js';
 import type { Host } from '../host/ports.js';
-import type { Vtysh } from '../resources/ospf/vtysh.js';
+import type { Config } from '../config/schema.js';
+import { Vtysh } from '../resources/ospf/vtysh.js';
 import { icmpProbe } from './probe-icmp.js';
 import type { Probe } from './probe.js';
 import { routeProbe } from './probe-route.js';
@@ -25,4 +26,9 @@ export function probeFor(ports: ProbePorts, check: PathCheckConfig): Probe {
     case 'route':
       return routeProbe(ports.vtysh, { prefix: check.prefix, protocol: check.protocol });
   }
+}
+
+/** The daemon's probe factory: the config and host of the moment each probe is built (reloads). */
+export function probesFrom(config: () => Config, host: () => Host): (check: PathCheckConfig) => Probe {
+  return (check) => probeFor({ host: host(), ping: config().commands.ping, vtysh: new Vtysh(host(), config().ospf) }, check);
 }

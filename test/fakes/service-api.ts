@@ -53,6 +53,11 @@ export class FakeServiceApi implements ServiceApi {
     return { reconcileId: `r${this.reconciles}`, ok: true };
   }
 
+  async releaseFailback(): Promise<{ released: boolean; report: StatusReport }> {
+    this.calls.push('release');
+    return { released: false, report: this.status() };
+  }
+
   async setFlag(flag: 'drain' | 'freeze', on: boolean): Promise<StatusReport> {
     this.calls.push(`${flag}:${on}`);
     this.flags = { ...this.flags, [flag]: on };

@@ -50,6 +50,7 @@ async function startService(): Promise<void> {
     onEvent: () => undefined,
     onDrop: () => undefined,
     reconcileNow: async () => ({ reconcileId: 'r', ok: true }),
+    releaseFailback: async () => ({ released: false, report: report() }),
     setFlag: async (flag, on) => {
       await store.set(flag, on, { who: 'test' });
       return report();
