@@ -4,10 +4,11 @@
 import type { Logger } from 'pino';
 import type { Config } from '../config/schema.js';
 import type { Clock } from '../host/ports.js';
+import type { NodeRole } from '../model.js';
 import type { Journal } from '../status/journal.js';
 import type { ElectionStatus } from './check-status.js';
 import type { FailbackEvent } from './failback.js';
-import { FailbackHold, type FailbackRunInput } from './failback-hold.js';
+import { FailbackHold, type FailbackRecordStore, type FailbackRunInput } from './failback-hold.js';
 import { FailbackStore } from './failback-store.js';
 import { PathChecks, type CheckChange } from './path-checks.js';
 import type { Probe } from './probe.js';
@@ -30,6 +31,8 @@ export interface ElectionOptions {
   log: Logger;
   journal: Journal;
   probeFor: (check: PathCheckConfig) => Probe;
+  /** The fail-back record's store; failback.json in the state directory by default. */
+  store?: FailbackRecordStore;
   /** A verdict or the hold changed: the engine should run (and re-apply the demotion). */
   requestRun: (reason: string) => void;
 }
@@ -39,15 +42,17 @@ export class Election implements ElectionPort {
   readonly checks: PathChecks;
   private readonly hold: FailbackHold;
   private readonly log: Logger;
+  /** The role of the last run that read CARP; null before it (counted as leading). */
+  private role: NodeRole | null = null;
 
   constructor(private readonly options: ElectionOptions) {
     this.log = options.log.child({ component: 'election' });
     this.checks = new PathChecks(
-      { clock: options.clock, log: this.log, probeFor: options.probeFor, onChange: (change) => this.onCheckChange(change) },
+      { clock: options.clock, log: this.log, probeFor: options.probeFor, onChange: (change) => this.onCheckChange(change), leading: () => this.role === null || this.role === 'MASTER' },
       options.config().health.checks,
     );
     this.hold = new FailbackHold({
-      store: new FailbackStore(options.config().state_dir),
+      store: options.store ?? new FailbackStore(options.config().state_dir),
       clock: options.clock,
       log: this.log,
       config: () => options.config().failback,
@@ -75,6 +80,7 @@ export class Election implements ElectionPort {
   }
 
   async failback(input: FailbackRunInput): Promise<{ held: boolean; wakeAt: number | null }> {
+    this.role = input.role;
     return this.hold.afterRun(input);
   }
 

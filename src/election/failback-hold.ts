@@ -7,12 +7,19 @@ import type { Clock } from '../host/ports.js';
 import { isoTime } from '../status/model.js';
 import type { FailbackStatus } from './check-status.js';
 import { decideFailback, NO_FAILBACK, type FailbackEvent, type FailbackInput, type FailbackRecord } from './failback.js';
-import type { FailbackStore } from './failback-store.js';
+import type { LoadedFailback } from './failback-store.js';
+
+/** Where the record lives: FailbackStore (failback.json) in the daemon, memory in engine tests. */
+export interface FailbackRecordStore {
+  readonly path: string;
+  load(): Promise<LoadedFailback>;
+  save(record: FailbackRecord): Promise<void>;
+}
 
 export type FailbackRunInput = Omit<FailbackInput, 'mode' | 'holdMs' | 'now'>;
 
 export interface FailbackHoldOptions {
-  store: FailbackStore;
+  store: FailbackRecordStore;
   clock: Clock;
   log: Logger;
   config: () => FailbackConfig;

@@ -2,6 +2,13 @@
 // never awaits a probe: it reads the verdicts (demotion(), pending()) after each run, and a
 // verdict that changes asks it for a run. One probe per check at a time: the next probe of a
 // check is scheduled only once the previous one has settled, even when it outlived its timeout.
+//
+// No flapping when both routers lose the same path: each probes on its own phase, so one learns
+// up to an interval before the other. A change that could move MASTER therefore waits one more
+// result than one that cannot: the MASTER goes down after fall + 1 failures (the BACKUP after
+// fall), and the BACKUP comes back after rise + 1 successes (the MASTER after rise). With the
+// same check on both routers, the BACKUP has always added its share before the MASTER adds the
+// same, and the MASTER has always removed it before the BACKUP does: the order never moves.
 import type { Logger } from 'pino';
 import type { PathCheckConfig } from '../config/schema-election.js';
 import type { Clock } from '../host/ports.js';
@@ -25,6 +32,8 @@ export interface PathChecksOptions {
   /** Builds the probe of a check (src/election/probes.ts in the daemon, fakes in tests). */
   probeFor: (check: PathCheckConfig) => Probe;
   onChange: (change: CheckChange) => void;
+  /** This node is MASTER now (unknown counts as MASTER: the slower, safer side). */
+  leading?: () => boolean;
 }
 
 /** Largest path demotion we ask for: the Demotion port takes 0..1000 per reason. */
@@ -146,7 +155,8 @@ class CheckRunner {
   }
 
   private record(result: ProbeResult, started: number, now: number): void {
-    const next = step(this.h, result.ok, this.check.fall, this.check.rise);
+    const leading = this.options.leading?.() ?? true;
+    const next = step(this.h, result.ok, this.check.fall + (leading ? 1 : 0), this.check.rise + (leading ? 0 : 1));
     const from = this.h.state;
     this.h = { state: next.state, streak: next.streak };
     this.probes++;

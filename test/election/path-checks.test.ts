@@ -29,7 +29,8 @@ afterEach(async () => {
   rig = null;
 });
 
-function makeRig(configs: PathCheckConfig[]): Rig {
+/** leading: this node is MASTER (its checks go down one result later, come back as configured). */
+function makeRig(configs: PathCheckConfig[], leading = false): Rig {
   const clock = new FakeClock();
   const t0 = clock.now();
   const changes: CheckChange[] = [];
@@ -50,7 +51,7 @@ function makeRig(configs: PathCheckConfig[]): Rig {
       inFlight[c.name]!--;
     }
   };
-  const checks = new PathChecks({ clock, log: captureLogger('silent').log, probeFor, onChange: (c) => changes.push({ ...c, at: c.at - t0 }) }, configs);
+  const checks = new PathChecks({ clock, log: captureLogger('silent').log, probeFor, onChange: (c) => changes.push({ ...c, at: c.at - t0 }), leading: () => leading }, configs);
   rig = {
     clock,
     checks,
@@ -76,7 +77,7 @@ describe('PathChecks', () => {
     expect(r.checks.status()[0]).toMatchObject({ state: 'up', streak: 4, probes: 4, failures: 0, demotion: 0, probing: false, target: '192.0.2.1' });
   });
 
-  it('goes down after fall × interval of failures, adds its weight, and comes back after rise successes', async () => {
+  it('(BACKUP) goes down after fall × interval of failures, adds its weight, and comes back after rise + 1 successes', async () => {
     const r = makeRig([check({})]);
     r.checks.start();
     await r.clock.advance(2500); // probes at 0, 1000, 2000: up
@@ -91,10 +92,10 @@ describe('PathChecks', () => {
     expect(r.checks.demotion()).toBe(50);
     expect(r.checks.status()[0]).toMatchObject({ state: 'down', streak: -3, demotion: 50, failures: 3 });
     r.answer.upstream = true;
-    await r.clock.advance(1000); // one success at 6000: still down (rise 2)
+    await r.clock.advance(2000); // successes at 6000, 7000: rise 2, but a BACKUP waits one more
     expect(r.checks.demotion()).toBe(50);
-    await r.clock.advance(1000); // second at 7000
-    expect(r.changes.at(-1)).toEqual({ name: 'upstream', from: 'down', to: 'up', detail: 'reply', at: 7000 });
+    await r.clock.advance(1000); // third at 8000
+    expect(r.changes.at(-1)).toEqual({ name: 'upstream', from: 'down', to: 'up', detail: 'reply', at: 8000 });
     expect(r.checks.demotion()).toBe(0);
   });
 
@@ -127,6 +128,33 @@ describe('PathChecks', () => {
     // Settled at 10 600 ms, long after its interval: the next probe starts at once, alone.
     expect(r.starts.upstream).toEqual([0, 10_600]);
     expect(r.maxInFlight.upstream).toBe(1);
+  });
+
+  it('on a MASTER a check goes down one failure later and comes back as configured; on a BACKUP it comes back one success later', async () => {
+    const master = makeRig([check({ fall: 3, rise: 2 })], true);
+    master.checks.start();
+    await master.clock.advance(500);
+    master.answer.upstream = false;
+    await master.clock.advance(3000); // failures at 1000, 2000, 3000: fall reached, not fall + 1
+    expect(master.checks.status()[0]!.state).toBe('up');
+    await master.clock.advance(1000); // fourth failure at 4000
+    expect(master.changes.at(-1)).toMatchObject({ to: 'down', at: 4000 });
+    master.answer.upstream = true;
+    await master.clock.advance(2000); // successes at 5000, 6000: rise 2
+    expect(master.changes.at(-1)).toMatchObject({ to: 'up', at: 6000 });
+    await master.checks.stop();
+
+    const backup = makeRig([check({ fall: 3, rise: 2 })], false);
+    backup.checks.start();
+    await backup.clock.advance(500);
+    backup.answer.upstream = false;
+    await backup.clock.advance(3000);
+    expect(backup.changes.at(-1)).toMatchObject({ to: 'down', at: 3000 });
+    backup.answer.upstream = true;
+    await backup.clock.advance(2000); // 4000, 5000: rise 2 is not enough on a BACKUP
+    expect(backup.checks.status()[0]!.state).toBe('down');
+    await backup.clock.advance(1000);
+    expect(backup.changes.at(-1)).toMatchObject({ to: 'up', at: 6000 });
   });
 
   it('sums the weights of the checks that are down, each on its own timer', async () => {

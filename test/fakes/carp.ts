@@ -83,7 +83,7 @@ export class FakeDemotion implements Demotion {
 
   /** The kernel counter: everyone else's part plus ours, added as the kernel adds writes. */
   get total(): number {
-    return [this.ours.boot, this.ours.maintenance, this.ours.readiness].reduce(addDemotion, this.base);
+    return Object.values(this.ours).reduce(addDemotion, this.base);
   }
 
   /** The values set for one reason, in order. */
