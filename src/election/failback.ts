@@ -5,6 +5,9 @@
 // `move` or `vmac` strategies a second OVH task of up to a minute (keepalived's preempt_delay and
 // nopreempt, which users find never do what they expect: acassen/keepalived #115, #1290, #2174).
 //
+// The countdown starts once no other reason of ours holds; path, readiness or maintenance coming
+// back starts it over, the boot hold of a service restart only delays its start.
+//
 // "Through a failure" means one of: we lost MASTER while one of our other reasons held (path,
 // readiness, boot), while the kernel counter held more than our share (its own link-down or
 // send-error demotion), while a vhid was INIT (link lost) or not all vhids agreed; or we start
@@ -81,7 +84,8 @@ export function decideFailback(record: FailbackRecord, input: FailbackInput): Fa
     if (ready && hold.readySince === null) {
       hold.readySince = input.now;
       events.push({ type: 'ready', reason: input.mode === 'hold' ? `ready: taking MASTER back in ${Math.round(input.holdMs / 1000)} s` : 'ready: waiting for `carp-failover release`' });
-    } else if (!ready && hold.readySince !== null) {
+    } else if (hold.readySince !== null && input.otherHeld.some((r) => r !== 'boot')) {
+      // A failure again starts the countdown over; a service restart's short boot hold does not.
       hold.readySince = null;
       events.push({ type: 'not-ready', reason: `not ready again (${input.otherHeld.join(', ')}): the hold starts over` });
     }

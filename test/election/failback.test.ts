@@ -30,6 +30,8 @@ const rows: Row[] = [
   ['auto after a reload from hold: the hold is dropped', READY, { mode: 'auto' }, { held: false, events: ['released'] }],
   ['armed and now ready: the countdown starts', ARMED, {}, { held: true, readySince: T, events: ['ready'], wakeAt: T + HOLD_MS }],
   ['ready, then the path fails again: the countdown starts over', READY, { otherHeld: ['path'] }, { held: true, readySince: null, events: ['not-ready'], wakeAt: null }],
+  ['ready, then a service restart (boot held): the countdown goes on', READY, { otherHeld: ['boot'], firstRun: true }, { held: true, readySince: T - 10_000, events: [], wakeAt: T - 10_000 + HOLD_MS }],
+  ['armed, boot held: the countdown has not started', ARMED, { otherHeld: ['boot'] }, { held: true, readySince: null, events: [], wakeAt: null }],
   ['ready for less than hold_s: still held', READY, { now: T - 10_000 + HOLD_MS - 1 }, { held: true, readySince: T - 10_000, events: [], wakeAt: T - 10_000 + HOLD_MS }],
   ['ready for hold_s: released', READY, { now: T - 10_000 + HOLD_MS }, { held: false, events: ['expired'] }],
   ['manual, ready for a day: still held (release only)', READY, { mode: 'manual', now: T + 86_400_000 }, { held: true, readySince: T - 10_000, events: [], wakeAt: null }],
