@@ -14,6 +14,8 @@ export interface FailbackRecordStore {
   readonly path: string;
   load(): Promise<LoadedFailback>;
   save(record: FailbackRecord): Promise<void>;
+  /** Keeps an unreadable record for the operator before it is replaced. */
+  setAside?(): Promise<string>;
 }
 
 export type FailbackRunInput = Omit<FailbackInput, 'mode' | 'holdMs' | 'now'>;
@@ -43,7 +45,8 @@ export class FailbackHold {
     this.loaded = true;
     if (found.kind === 'record') this.record = found.record;
     if (found.kind === 'unreadable') {
-      this.options.log.error({ path: this.options.store.path, why: found.why }, 'cannot read the fail-back record: holding (fail closed) until hold_s passes or `carp-failover release`');
+      const aside = await this.options.store.setAside?.().catch(() => null);
+      this.options.log.error({ path: this.options.store.path, keptAs: aside, why: found.why }, 'cannot read the fail-back record: holding (fail closed) until hold_s passes or `carp-failover release`');
       this.record = { version: 1, leader: false, hold: { since: this.options.clock.now(), reason: `${found.why} (${this.options.store.path})`, readySince: null } };
     }
     this.saved = JSON.stringify(found.kind === 'record' ? found.record : NO_FAILBACK);

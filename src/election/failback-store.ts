@@ -31,6 +31,13 @@ export class FailbackStore {
     return record === null ? { kind: 'unreadable', why: 'not a fail-back record' } : { kind: 'record', record };
   }
 
+  /** Moves an unreadable file aside (failback.json.bad) for the operator; its new path. */
+  async setAside(): Promise<string> {
+    const aside = `${this.path}.bad`;
+    await rename(this.path, aside);
+    return aside;
+  }
+
   async save(record: FailbackRecord): Promise<void> {
     await mkdir(dirname(this.path), { recursive: true, mode: 0o750 });
     const temp = `${this.path}.tmp`;
