@@ -1,7 +1,7 @@
 // `carp-failover release` against a fake service: the request it sends, on which socket, and
 // what it prints and exits with for each answer; and the election lines of `status`.
 import { afterEach, describe, expect, it } from 'vitest';
-import { EXIT } from '../../src/cli/exit-codes.js';
+import { EXIT } from '../../src/exit-codes.js';
 import { formatElection } from '../../src/cli/format-election.js';
 import { runCli } from '../../src/cli/main.js';
 import type { ElectionStatus } from '../../src/election/check-status.js';
