@@ -20,7 +20,7 @@ afterEach(async () => {
 /** A report as the service builds it, from the engine's part. */
 function report(pair: Pair, router: 'a' | 'b'): StatusReport {
   const now = new Date(pair.w.clock.now()).toISOString();
-  return { version: STATUS_VERSION, ...pair.nodes[router].engine.status(), drain: null, config: { path: '/c.yaml', loadedAt: now, reloads: 0, reloadFailures: 0 }, pid: 1 };
+  return { version: STATUS_VERSION, ...pair.nodes[router].engine.status(), drain: null, config: { path: '/c.yaml', loadedAt: now, reloads: 0, reloadFailures: 0 }, metrics: null, pid: 1 };
 }
 
 describe('path checks on the failover path, with figures', () => {
