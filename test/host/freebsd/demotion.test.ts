@@ -183,7 +183,7 @@ describe('FreeBsdDemotion', () => {
     expect(aside).toHaveLength(1);
     expect(readFileSync(join(stateDir, aside[0]!), 'utf8')).toBe(bad);
     const snapshot = await instance.snapshot();
-    expect(snapshot.ours).toEqual({ boot: 0, maintenance: 0, readiness: 0 });
+    expect(snapshot.ours).toEqual({ boot: 0, maintenance: 0, readiness: 0, path: 0, failback: 0 });
     expect(snapshot.recordSetAside).toMatchObject({ path: join(stateDir, aside[0]!), reason: expect.stringMatching(reason) });
     await instance.set('boot', 240);
     await instance.set('boot', 0);
