@@ -96,7 +96,9 @@ export class FailbackHold {
   // Persists first: a crash right after must find the hold the engine is about to apply.
   private async commit(record: FailbackRecord, events: FailbackEvent[], at: number): Promise<void> {
     const text = JSON.stringify(record);
-    if (text !== this.saved) {
+    // In auto mode with nothing held there is nothing a restart could lose: no disk write.
+    const nothingToKeep = this.options.config().mode === 'auto' && record.hold === null && JSON.parse(this.saved).hold === null;
+    if (text !== this.saved && !nothingToKeep) {
       await this.options.store.save(record);
       this.saved = text;
     }
