@@ -18,6 +18,7 @@ import { systemClock } from './host/ports.js';
 import { hostForConfig } from './host/run.js';
 import { prepareTrustedDirectories } from './host/trusted-directory.js';
 import { createLogger } from './logging.js';
+import { probesFrom } from './election/probes.js';
 import { buildResources } from './resources/build.js';
 import { createService, type Service } from './service/create.js';
 import { acquireInstanceLock, type InstanceLock } from './service/instance-lock.js';
@@ -44,8 +45,8 @@ function exitFor(code: string): number {
   return code === 'PATH_UNSAFE' || code === 'CONFIG_INVALID' ? EXIT.CONFIG : EXIT.SOFTWARE;
 }
 
-/** Demotion reasons released on a clean stop; maintenance (drain) stays: it is the operator's. */
-const RELEASED_ON_STOP = ['boot', 'readiness'] as const;
+/** Demotion reasons released on a clean stop; maintenance (drain) stays: it is the operator's, and failback: a restart must not end a hold. */
+const RELEASED_ON_STOP = ['boot', 'readiness', 'path'] as const;
 const SIGNALS = ['SIGHUP', 'SIGTERM', 'SIGINT'] as const;
 
 class Daemon {
@@ -115,7 +116,7 @@ class Daemon {
     const demotion = new FreeBsdDemotion({ host, sysctl: config.commands.sysctl, stateDir: config.state_dir, log, timeoutMs: config.commands.timeout_ms });
     const built = await buildResources(config, { host, clock: systemClock, log, reader: carp.reader });
     const flags = await FlagStore.open({ stateDir: config.state_dir, log, periodMs: config.reconcile.period_s * 1000 });
-    const ports = { clock: systemClock, log, carp, demotion, ticker: createCronTicker({ log }), flags, resources: built.map((b) => b.resource), configPath: this.options.configPath };
+    const ports = { clock: systemClock, log, carp, demotion, ticker: createCronTicker({ log }), flags, resources: built.map((b) => b.resource), configPath: this.options.configPath, probeFor: probesFrom(() => this.service?.config() ?? config, () => hostForConfig(this.service?.config() ?? config)) };
     const service = (this.service = createService(config, { ...ports, metrics: () => this.metrics?.status() ?? null }));
     const socketDeps = { api: service.api, log, followed: () => service.config().carp.vhids };
     const sockets = await openSockets(config, socketDeps);

@@ -24,9 +24,9 @@ export type NodeRole = 'MASTER' | 'BACKUP' | 'MIXED' | 'INIT';
 export type TargetRole = 'MASTER' | 'BACKUP';
 
 /** Why this service holds a part of net.inet.carp.demotion. */
-export type DemotionReason = 'boot' | 'maintenance' | 'readiness';
+export type DemotionReason = 'boot' | 'maintenance' | 'readiness' | 'path' | 'failback';
 
-export const DEMOTION_REASONS: readonly DemotionReason[] = ['boot', 'maintenance', 'readiness'];
+export const DEMOTION_REASONS: readonly DemotionReason[] = ['boot', 'maintenance', 'readiness', 'path', 'failback'];
 
 /** The most this service ever adds to net.inet.carp.demotion for one reason (the config's bound too). */
 export const MAX_DEMOTION_CONTRIBUTION = 255;

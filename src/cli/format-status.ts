@@ -1,6 +1,7 @@
 // `carp-failover status` for a human: who leads, why we are (not) fit to, and for every resource
 // whether it is where it should be, what went wrong last and when we try again.
 import type { StatusReport } from '../status/model.js';
+import { formatElection } from './format-election.js';
 import { cell, duration, sanitize, table, when } from './format-text.js';
 
 export interface StatusFormatOptions {
@@ -29,6 +30,7 @@ export function formatStatus(report: StatusReport, options: StatusFormatOptions)
   }
   field('readiness', report.readiness.ready ? 'ready' : `NOT READY (${report.readiness.holds.length} hold(s))`);
   for (const hold of report.readiness.holds) lines.push(`${''.padEnd(11)}${sanitize(hold.resource)}: ${sanitize(hold.reason)}`);
+  lines.push(...formatElection(report.election, now));
   lines.push('', 'resources');
   if (report.resources.length === 0) lines.push('  (none configured)');
   else {

@@ -9,6 +9,7 @@ import { drainCommands } from './commands/drain.js';
 import { historyCommand } from './commands/history.js';
 import { ovhCommands } from './commands/ovh.js';
 import { reconcileCommand } from './commands/reconcile.js';
+import { releaseCommand } from './commands/release.js';
 import { runCommand } from './commands/run.js';
 import { statusCommand } from './commands/status.js';
 
@@ -20,6 +21,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   checkConfigCommand,
   reconcileCommand,
   ...drainCommands,
+  releaseCommand,
   ...ovhCommands,
   bootHoldCommand,
 ];

@@ -29,6 +29,10 @@ export function crossCheck(config: Config): CrossProblem[] {
         : [{ path: ['ospf', 'interfaces', index, 'cost', 'master'], reason: `must be lower than cost.backup (${item.cost.backup}) so that traffic prefers the MASTER` }],
     ),
     ...sharedVmacProblems(config),
+    ...duplicates(config.health.checks, (c) => c.name, ['health', 'checks'], (k) => `path check ${k} is listed twice`, 'name'),
+    ...config.health.checks.flatMap((check, index) =>
+      check.timeout_ms < check.interval_ms ? [] : [{ path: ['health', 'checks', index, 'timeout_ms'], reason: `must be lower than interval_ms (${check.interval_ms}): one probe at a time per check` }],
+    ),
     ...(config.sockets.intake.path === config.sockets.status.path
       ? [{ path: ['sockets', 'status', 'path'], reason: `must differ from sockets.intake.path (both are ${config.sockets.status.path})` }]
       : []),

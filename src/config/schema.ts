@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import { groupName, INTERFACE_NAME, ipv4Block, ovhBaseUrl, ovhServiceName, socketMode, stateDirectory } from './fields.js';
 import { parseLoopbackListen } from './listen.js';
+import { failback, health } from './schema-election.js';
 
 export { INTERFACE_NAME } from './fields.js';
 
@@ -28,6 +29,8 @@ const carp = z.strictObject({
       boot: z.number().int().min(1).max(255).default(240),
       maintenance: z.number().int().min(1).max(255).default(240),
       readiness: z.number().int().min(1).max(255).default(240),
+      /** Held after losing MASTER through a failure, per failback.mode (path weights are per check). */
+      failback: z.number().int().min(1).max(255).default(240),
     })
     .prefault({}),
   /** Longest time the boot hold-down may last before it is released anyway (and said loudly). */
@@ -93,6 +96,8 @@ const commands = z
   .strictObject({
     ifconfig: absolutePath.default('/sbin/ifconfig'),
     sysctl: absolutePath.default('/sbin/sysctl'),
+    /** ping(8), for icmp path checks (FreeBSD flags: -S source, -W ms, -t s). */
+    ping: absolutePath.default('/sbin/ping'),
     timeout_ms: ms(100, 120_000).default(5000),
   })
   .prefault({});
@@ -234,6 +239,8 @@ export const configSchema = z.strictObject({
   ospf,
   ovh,
   metrics,
+  health,
+  failback,
 });
 
 /** A validated configuration; loaded configs are deep-frozen. */

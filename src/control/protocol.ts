@@ -9,7 +9,7 @@
 export const PROTOCOL_VERSION = 1;
 
 export const READ_COMMANDS = ['status', 'history', 'ping'] as const;
-export const WRITE_COMMANDS = ['reconcile', 'drain', 'undrain', 'freeze', 'thaw'] as const;
+export const WRITE_COMMANDS = ['reconcile', 'drain', 'undrain', 'freeze', 'thaw', 'release'] as const;
 
 export type ReadCommand = (typeof READ_COMMANDS)[number];
 export type WriteCommand = (typeof WRITE_COMMANDS)[number];

@@ -80,6 +80,8 @@ async function run(cmd: Command, args: Record<string, unknown>, api: ServiceApi)
     case 'freeze':
     case 'thaw':
       return { value: await api.setFlag('freeze', cmd === 'freeze') };
+    case 'release':
+      return { value: await api.releaseFailback() };
   }
 }
 

@@ -27,4 +27,6 @@ export interface ServiceApi {
   reconcileNow(): Promise<{ reconcileId: string; ok: boolean }>;
   /** drain/undrain/freeze/thaw: persists the flag, then reconciles. */
   setFlag(flag: 'drain' | 'freeze', on: boolean): Promise<StatusReport>;
+  /** `release`: ends a fail-back hold (failback.mode hold or manual), then reconciles. */
+  releaseFailback(): Promise<{ released: boolean; report: StatusReport }>;
 }

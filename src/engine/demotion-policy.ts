@@ -1,6 +1,8 @@
-// This engine's three reasons to hold net.inet.carp.demotion: boot (until the first clean run),
-// maintenance (while drained) and readiness (while a dependency check fails). Each is set only
-// when it changes, and a failed write is retried after the next run instead of being forgotten.
+// This engine's reasons to hold net.inet.carp.demotion: boot (until the first clean run),
+// maintenance (while drained), readiness (while a dependency check fails) and path (the weights
+// of the path checks that are down; the failback share is set by the engine from src/election/).
+// Each is set only when it changes, and a failed write is retried after the next run instead of
+// being forgotten.
 import type { Logger } from 'pino';
 import type { Config } from '../config/schema.js';
 import type { Clock } from '../host/ports.js';
@@ -12,7 +14,7 @@ export class DemotionPolicy {
   private readonly applied = new Map<DemotionReason, number>();
   private bootHeld = false;
   private bootDeadline = Number.POSITIVE_INFINITY;
-  private last: DemotionSnapshot = { total: null, ours: { boot: 0, maintenance: 0, readiness: 0 }, preempt: null, allow: null };
+  private last: DemotionSnapshot = { total: null, ours: { boot: 0, maintenance: 0, readiness: 0, path: 0, failback: 0 }, preempt: null, allow: null };
 
   constructor(
     private readonly demotion: Demotion,
@@ -37,10 +39,11 @@ export class DemotionPolicy {
     return this.bootHeld;
   }
 
-  /** Applies maintenance and readiness, and ends the boot hold-down when it may end. */
-  async afterRun(config: Config, input: { drain: boolean; readinessHeld: boolean; clean: boolean }): Promise<void> {
+  /** Applies maintenance, readiness and path, and ends the boot hold-down when it may end. */
+  async afterRun(config: Config, input: { drain: boolean; readinessHeld: boolean; clean: boolean; path?: number }): Promise<void> {
     await this.set('maintenance', input.drain ? config.carp.demotion.maintenance : 0);
     await this.set('readiness', input.readinessHeld ? config.carp.demotion.readiness : 0);
+    await this.set('path', input.path ?? 0);
     if (!this.bootHeld) return;
     if (input.clean && !input.readinessHeld) {
       if (await this.set('boot', 0)) {

@@ -1,5 +1,6 @@
 // The engine's part of the status report; the daemon adds config, pid, drain and version.
 import type { DemotionSnapshot } from '../host/freebsd/ports.js';
+import type { ElectionStatus } from '../election/check-status.js';
 import type { ReadinessHold } from '../resources/resource.js';
 import { isoTime, type StatusReport } from '../status/model.js';
 import type { OperatorFlags } from '../model.js';
@@ -39,6 +40,7 @@ export interface StatusInput {
   journalErrors: number;
   startedAt: number;
   heartbeatAt: number;
+  election: ElectionStatus;
 }
 
 /** Builds the engine status from its memory; copies everything so callers cannot mutate it. */
@@ -60,5 +62,6 @@ export function buildEngineStatus(input: StatusInput): EngineStatus {
     convergence: { ...input.convergence },
     startedAt: isoTime(input.startedAt),
     heartbeatAt: isoTime(input.heartbeatAt),
+    election: input.election,
   };
 }

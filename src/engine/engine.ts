@@ -14,6 +14,8 @@ import type { Timeline } from '../status/model.js';
 import { restartedWhileLeading } from './boot.js';
 import { DemotionPolicy } from './demotion-policy.js';
 import { freshMemory, type EngineMemory, type Transition } from './engine-memory.js';
+import { ElectionHook } from './election-hook.js';
+import type { ElectionPort } from '../election/election.js';
 import { buildEngineStatus, ENGINE_COUNTERS, type EngineStatus } from './engine-status.js';
 import { LaneRunner, type ReconcileResult } from './lane-runner.js';
 import type { RunOutcome } from './lane-run.js';
@@ -39,6 +41,8 @@ export interface EngineDeps {
   flags: () => OperatorFlags;
   ticker: Ticker;
   random?: () => number;
+  /** Path checks and fail-back control (src/election/); none: no path or failback demotion. */
+  election?: ElectionPort;
 }
 
 /** Longest stop() waits for the run in flight before aborting it. */
@@ -50,6 +54,7 @@ export class Engine {
   private readonly local: LaneRunner<LocalOutcome>;
   private readonly provider: LaneRunner<RunOutcome>;
   private readonly policy: DemotionPolicy;
+  private readonly election: ElectionHook;
   private readonly log: Logger;
   private readonly random: () => number;
   private flagsNow: OperatorFlags = { drain: false, freeze: false };
@@ -72,13 +77,14 @@ export class Engine {
     this.memory = freshMemory(deps.config, deps.resources, this.startedAt, counters);
     this.record = new RunRecord(this.memory, deps.clock, deps.journal);
     this.policy = new DemotionPolicy(deps.demotion, deps.clock, this.log, () => this.increment('demotionErrors'));
+    this.election = new ElectionHook(deps.election, this.policy, this.log);
     const lane = { clock: deps.clock, log: this.log, timeoutMs: () => this.memory.config.reconcile.timeout_ms, failed: () => ({ ok: false, converged: false, wakeAt: null, rerun: false, carpRead: false, transition: null }) };
     this.local = new LaneRunner<LocalOutcome>({
       ...lane,
       lane: 'local',
       job: (reconcileId, log, controller) => this.runLocal(reconcileId, log, controller),
       after: (outcome, run) => this.afterLocal(outcome, run),
-      extraWake: () => this.policy.bootReleaseDeadline,
+      extraWake: () => earliest(this.policy.bootReleaseDeadline, this.election.wakeAt),
     });
     this.provider = new LaneRunner<RunOutcome>({
       ...lane,
@@ -180,7 +186,15 @@ export class Engine {
       journalErrors: this.deps.journal.writeErrors,
       startedAt: this.startedAt,
       heartbeatAt: this.heartbeatAt,
+      election: this.election.status(),
     });
+  }
+
+  /** `carp-failover release`: ends a fail-back hold, then runs so the share is removed now. */
+  async releaseFailback(): Promise<{ released: boolean }> {
+    const released = await this.election.release();
+    await this.reconcileNow();
+    return { released };
   }
 
   /** The last `limit` failovers from the journal, newest last (the `history` command). */
@@ -216,8 +230,10 @@ export class Engine {
 
   private async afterLocal(outcome: LocalOutcome, run: FinishedRun): Promise<void> {
     this.holds = collectReadinessHolds(this.memory.resources, this.memory.states, run.log);
-    const clean = outcome.ok && outcome.converged && this.record.providerOk;
-    await this.policy.afterRun(this.memory.config, { drain: this.flagsNow.drain, readinessHeld: this.holds.length > 0, clean });
+    const path = this.election.path();
+    const clean = outcome.ok && outcome.converged && this.record.providerOk && path.pending.length === 0;
+    await this.policy.afterRun(this.memory.config, { drain: this.flagsNow.drain, readinessHeld: this.holds.length > 0, clean, path: path.demotion });
+    await this.election.afterRun(this.memory.config, { role: this.memory.role, carpRead: outcome.carpRead, draining: this.flagsNow.drain });
     await this.policy.refresh();
     this.record.finished('local', outcome, run);
     this.heartbeatAt = this.deps.clock.now();
@@ -247,4 +263,9 @@ export class Engine {
       return this.flagsNow;
     }
   }
+}
+
+/** The earlier of two optional deadlines (the boot hold-down's end, a fail-back hold's end). */
+function earliest(a: number | null, b: number | null): number | null {
+  return a === null ? b : b === null ? a : Math.min(a, b);
 }

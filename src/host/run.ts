@@ -61,7 +61,7 @@ export function createHost(options: HostOptions): Host {
   };
 }
 
-/** The Host of a config: allowed exactly its ifconfig, sysctl and vtysh (the daemon and check-config alike). */
-export function hostForConfig(config: { commands: { ifconfig: string; sysctl: string; timeout_ms: number }; ospf: { vtysh: string } }): Host {
-  return createHost({ allowed: [config.commands.ifconfig, config.commands.sysctl, config.ospf.vtysh], defaultTimeoutMs: config.commands.timeout_ms });
+/** The Host of a config: allowed exactly its ifconfig, sysctl, vtysh and ping (the daemon and check-config alike). */
+export function hostForConfig(config: { commands: { ifconfig: string; sysctl: string; ping: string; timeout_ms: number }; ospf: { vtysh: string } }): Host {
+  return createHost({ allowed: [config.commands.ifconfig, config.commands.sysctl, config.ospf.vtysh, config.commands.ping], defaultTimeoutMs: config.commands.timeout_ms });
 }

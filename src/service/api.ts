@@ -81,5 +81,10 @@ export function createServiceApi(parts: ServiceParts): ServiceApi {
       }
       return report;
     },
+    async releaseFailback(): Promise<{ released: boolean; report: StatusReport }> {
+      const { released } = await parts.engine().releaseFailback();
+      log.warn({ released }, released ? 'operator released the fail-back hold' : 'release asked, but no fail-back hold was held');
+      return { released, report: buildReport(parts) };
+    },
   };
 }

@@ -9,6 +9,9 @@ import type { Ticker } from '../engine/ticker.js';
 import type { CarpObserver, Demotion } from '../host/freebsd/ports.js';
 import type { Clock } from '../host/ports.js';
 import type { AnyResource } from '../resources/resource.js';
+import type { PathCheckConfig } from '../config/schema-election.js';
+import { Election } from '../election/election.js';
+import type { Probe } from '../election/probe.js';
 import { Journal } from '../status/journal.js';
 import type { MetricsListenerStatus, StatusReport } from '../status/model.js';
 import { buildReport, createServiceApi, type FlagSource, type ServiceParts } from './api.js';
@@ -28,7 +31,11 @@ export interface ServicePorts {
   configPath?: string;
   /** The metrics listener's state for status (the daemon's; none in rigs). */
   metrics?: () => MetricsListenerStatus | null;
+  /** Path checks' probes (src/election/probes.ts probesFrom); none: every check is a broken probe. */
+  probeFor?: (check: PathCheckConfig) => Probe;
 }
+
+const NO_PROBE: Probe = async () => ({ ok: false, broken: true, detail: 'no probe port in this build of the service' });
 
 /** A built service: not running until start(). */
 export interface Service {
@@ -57,7 +64,16 @@ export function createService(config: Config, ports: ServicePorts): Service {
   let started = false;
   let stopping: Promise<void> | null = null;
   const journal = Journal.fromConfig(config, ports.log);
-  const engine = new Engine({
+  let engine: Engine | null = null;
+  const election = new Election({
+    config: () => current,
+    clock: ports.clock,
+    log: ports.log,
+    journal,
+    probeFor: ports.probeFor ?? (() => NO_PROBE),
+    requestRun: (reason) => engine?.requestReconcile(reason),
+  });
+  engine = new Engine({
     config,
     clock: ports.clock,
     log: ports.log,
@@ -68,9 +84,10 @@ export function createService(config: Config, ports: ServicePorts): Service {
     flags: () => ports.flags.get(),
     ticker: ports.ticker,
     random: ports.random,
+    election,
   });
   const parts: ServiceParts = {
-    engine: () => engine,
+    engine: () => engine!,
     flags: ports.flags,
     configInfo: () => ({ path: ports.configPath ?? '(built in process)', loadedAt }),
     metrics: ports.metrics,
@@ -78,9 +95,9 @@ export function createService(config: Config, ports: ServicePorts): Service {
   };
   const api = createServiceApi(parts);
   // A flag file written by hand is a hint like a devd line: it asks for a run.
-  const unsubscribe = ports.flags.onChange((change) => engine.requestReconcile(`flag ${change.flag} ${change.on ? 'set' : 'cleared'}`));
+  const unsubscribe = ports.flags.onChange((change) => engine!.requestReconcile(`flag ${change.flag} ${change.on ? 'set' : 'cleared'}`));
   return {
-    engine,
+    engine: engine!,
     api,
     journal,
     flags: ports.flags,
@@ -91,12 +108,15 @@ export function createService(config: Config, ports: ServicePorts): Service {
     report: () => buildReport(parts),
     async start() {
       started = true;
-      await engine.start();
+      // Checks probe from now on, off the failover path; the boot hold-down waits for their verdicts.
+      await election.start();
+      await engine!.start();
     },
     stop(graceMs?: number) {
       stopping ??= (async () => {
         unsubscribe();
-        await engine.stop(graceMs);
+        await engine!.stop(graceMs);
+        await election.stop();
         await Promise.allSettled([journal.flush(), ports.flags.close()]);
       })();
       return stopping;
@@ -104,11 +124,12 @@ export function createService(config: Config, ports: ServicePorts): Service {
     replaceConfig(next, resources) {
       current = next;
       loadedAt = new Date(ports.clock.now()).toISOString();
-      engine.replaceConfig(next, resources);
-      engine.increment('configReloads');
+      engine!.replaceConfig(next, resources);
+      void election.reload(next);
+      engine!.increment('configReloads');
     },
     reloadRefused() {
-      engine.increment('configReloadFailures');
+      engine!.increment('configReloadFailures');
     },
   };
 }

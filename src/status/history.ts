@@ -128,9 +128,13 @@ export class TimelineBuilder {
     if (!current) return; // the transition that explains these entries was rotated away
     if (entry.type === 'converged') {
       if (current.converged) return;
-      const lastOk = current.steps.filter((s) => s.outcome === 'ok').at(-1);
+      const lastOk = current.steps.filter((s) => s.outcome === 'ok' && s.election !== true).at(-1);
       current.convergedAfterMs = lastOk ? lastOk.offsetMs : 0;
       current.converged = true;
+    } else if (entry.type === 'election') {
+      if (current.steps.length < MAX_STEPS_PER_TIMELINE) {
+        current.steps.push({ offsetMs: ms - current.startMs, at: isoTime(ms), resource: entry.subject, step: entry.event, outcome: 'ok', durationMs: 0, election: true });
+      }
     } else if (current.steps.length < MAX_STEPS_PER_TIMELINE) {
       const step: TimelineStep = { offsetMs: ms - current.startMs, at: isoTime(ms), resource: entry.resource, step: entry.step, outcome: entry.outcome, durationMs: entry.durationMs };
       if (entry.error) step.error = { code: entry.error.code, message: entry.error.message };
@@ -163,6 +167,10 @@ function asEntry(value: unknown): JournalEntry | null {
       entry.error = { code: error.code, message: error.message };
     }
     return entry;
+  }
+  if (v.type === 'election') {
+    if (typeof v.subject !== 'string' || typeof v.event !== 'string') return null;
+    return { t: v.t, type: 'election', subject: v.subject, event: v.event };
   }
   if (v.type === 'converged') {
     if (typeof v.reconcileId !== 'string' || typeof v.afterMs !== 'number') return null;

@@ -3,6 +3,7 @@
 // https://prometheus.io/docs/instrumenting/exposition_formats/#text-based-format
 // (HELP escapes '\' and newline; label values escape '\', '"' and newline).
 import { redactSecrets } from '../redact.js';
+import { electionFamilies } from './metrics-election.js';
 import type { ResourceStatus, StatusReport } from './model.js';
 import { escapeHelp, escapeLabelValue, formatValue } from './prom-text.js';
 
@@ -146,7 +147,6 @@ export function renderMetrics(report: StatusReport): string {
     'Per resource: consecutive failed converge attempts (0 once converged).',
     report.resources.map((r: ResourceStatus) => ({ labels: { resource: r.id, kind: r.kind }, value: r.attempts })),
   );
-
   add('converge_duration_seconds', 'summary', 'Time from a role transition to every resource in sync.', [
     { suffix: '_sum', value: report.convergence.sumMs / 1000 },
     { suffix: '_count', value: report.convergence.count },
@@ -157,7 +157,6 @@ export function renderMetrics(report: StatusReport): string {
     'Time from the last role transition to every resource in sync; absent until one converged.',
     report.convergence.lastMs === null ? [] : [{ value: report.convergence.lastMs / 1000 }],
   );
-
   add(
     'demotion',
     'gauge',
@@ -195,6 +194,7 @@ export function renderMetrics(report: StatusReport): string {
     'Unmet readiness checks, by resource.',
     countBy(report.readiness.holds.map((h) => h.resource)).map(([resource, count]) => ({ labels: { resource }, value: count })),
   );
+  for (const family of electionFamilies(report)) add(family.name, family.type, family.help, family.samples);
 
   if (report.lastReconcile) {
     add('last_reconcile_timestamp_seconds', 'gauge', 'When the last reconcile run ended (Unix time).', [{ value: seconds(report.lastReconcile.at) }]);

@@ -1,5 +1,6 @@
 // The status model: one shape for the status socket, `carp-failover status --json`, metrics and
 // the drain checks. Timestamps are ISO-8601 strings (UTC); durations are milliseconds.
+import type { ElectionStatus } from '../election/check-status.js';
 import type { ErrorSummary } from '../errors.js';
 import type { DemotionReason, NodeRole, OperatorFlags, VhidState } from '../model.js';
 import type { KindStatus, ReadinessHold, ResourceKind } from '../resources/resource.js';
@@ -57,6 +58,8 @@ export interface StatusReport {
   /** Present while draining: each condition of "drained" with its state. */
   drain: { drained: boolean; conditions: DrainCondition[] } | null;
   readiness: { ready: boolean; holds: ReadinessHold[] };
+  /** Path checks and the fail-back hold (src/election/). */
+  election: ElectionStatus;
   resources: ResourceStatus[];
   counters: Record<string, number>;
   lastReconcile: { id: string; at: string; durationMs: number; ok: boolean } | null;
@@ -96,6 +99,8 @@ export interface TimelineStep {
   outcome: 'ok' | 'error' | 'skipped';
   durationMs: number;
   error?: { code: string; message: string };
+  /** A path check or fail-back event (no change made by us): never counts as a converge step. */
+  election?: true;
 }
 
 /** A role transition and everything the service did because of it, until the next one. */
@@ -123,4 +128,6 @@ export type JournalEntry =
       error?: { code: string; message: string };
     }
   /** Every resource with a desired state was in sync after the transition that precedes it. */
-  | { t: string; type: 'converged'; reconcileId: string; afterMs: number };
+  | { t: string; type: 'converged'; reconcileId: string; afterMs: number }
+  /** A path check's verdict or the fail-back hold changed (src/election/): why the order moved. */
+  | { t: string; type: 'election'; subject: string; event: string };

@@ -62,9 +62,11 @@ describe('restart while drained', () => {
       { router: 'a', kind: 'demotion', reason: 'boot', value: 240 },
       { router: 'a', kind: 'demotion', reason: 'maintenance', value: 240 },
       { router: 'a', kind: 'demotion', reason: 'readiness', value: 0 },
+      { router: 'a', kind: 'demotion', reason: 'path', value: 0 },
+      { router: 'a', kind: 'demotion', reason: 'failback', value: 0 },
       { router: 'a', kind: 'demotion', reason: 'boot', value: 0 },
     ]);
-    expect(a.demotion.ours).toEqual({ boot: 0, maintenance: 240, readiness: 0 });
+    expect(a.demotion.ours).toEqual({ boot: 0, maintenance: 240, readiness: 0, path: 0, failback: 0 });
     expect(new Set(roles)).toEqual(new Set(['BACKUP']));
     expect(w.kernel.elections.filter((e) => e.at >= bootedAt)).toEqual([]);
     expect(w.kernel.master).toBe('b');

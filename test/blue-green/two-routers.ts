@@ -18,7 +18,7 @@ export async function twoRouters(strategy: Strategy, ovh: Record<string, unknown
     await w.run(10_000);
     expect(a.report()).toMatchObject({ role: 'MASTER', flags: { drain: false, freeze: false }, drain: null, readiness: { ready: true } });
     expect(b.report().role).toBe('BACKUP');
-    expect(a.demotion.ours).toEqual({ boot: 0, maintenance: 0, readiness: 0 });
+    expect(a.demotion.ours).toEqual({ boot: 0, maintenance: 0, readiness: 0, path: 0, failback: 0 });
     expect(resource(a.report(), 'ovh')).toMatchObject({ inSync: true, detail: { kind: 'ovh', binding: { ours: true } } });
     // Everything already was as the roles want it: nobody changed anything.
     expect([...a.host.writes(), ...b.host.writes()]).toEqual([]);

@@ -13,7 +13,7 @@ describe('formatStatus', () => {
     expect(lines[0]).toBe('node       router-002 (pid 4242)');
     expect(lines[1]).toBe('role       MASTER since 2025-11-25T07:56:48.000Z (3m12s ago)');
     expect(lines[2]).toBe('vhids      1@vmx0 MASTER (advskew 0), 2@vmx1 MASTER (advskew 0)');
-    expect(lines[3]).toBe('demotion   total 240, ours: boot 0, maintenance 0, readiness 240; preempt on');
+    expect(lines[3]).toBe('demotion   total 240, ours: boot 0, maintenance 0, readiness 240, path 0, failback 0; preempt on');
     expect(lines[4]).toBe('flags      drain off, freeze off');
     expect(lines[5]).toBe('readiness  NOT READY (1 hold(s))');
     expect(lines[6]).toBe('           ospf:gre1: no Full neighbour on gre1 (require_neighbors 1)');

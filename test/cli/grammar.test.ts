@@ -33,6 +33,6 @@ describe('the grammar table', () => {
     expect(parseCommandLine(['st'], {}).spec?.words).toEqual(['status']);
     expect(parseCommandLine(['ch'], {}).spec?.words).toEqual(['check-config']);
     expect(parseCommandLine(['rec'], {}).spec?.words).toEqual(['reconcile']);
-    expect(() => parseCommandLine(['r'], {})).toThrow('ambiguous command "r": run, reconcile');
+    expect(() => parseCommandLine(['r'], {})).toThrow('ambiguous command "r": run, reconcile, release');
   });
 });

@@ -189,7 +189,7 @@ describe('grammar and help', () => {
     expect(unknown.status).toBe(EXIT.USAGE);
     expect(unknown.stderr.split('\n')[0]).toBe(`carp-failover: unknown command "frobnicate", valid: ${[...new Set(COMMANDS.map((c) => c.words[0]))].join(", ")}`);
     const ambiguous = await cli(['r']);
-    expect(ambiguous.stderr.split('\n')[0]).toBe('carp-failover: ambiguous command "r": run, reconcile');
+    expect(ambiguous.stderr.split('\n')[0]).toBe('carp-failover: ambiguous command "r": run, reconcile, release');
   });
 
   it('exits 70 with the message when a command throws something unexpected', async () => {

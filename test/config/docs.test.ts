@@ -70,7 +70,7 @@ describe('docs/configuration.md', () => {
         expect(cells[1], key).toBe('all defaults');
         continue;
       }
-      const shown = key.endsWith('.mode') ? `\`"${formatMode(value as number)}"\`` : `\`${Array.isArray(value) ? JSON.stringify(value) : String(value)}\``;
+      const shown = key.startsWith('sockets.') && key.endsWith('.mode') ? `\`"${formatMode(value as number)}"\`` : `\`${Array.isArray(value) ? JSON.stringify(value) : String(value)}\``;
       expect(cells[1], key).toBe(shown);
       checked.push(key);
     }

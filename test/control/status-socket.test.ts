@@ -46,7 +46,7 @@ describe('status socket', () => {
   });
 
   it('refuses write commands with READ_ONLY_SOCKET, and never runs them', async () => {
-    for (const cmd of ['reconcile', 'drain', 'undrain', 'freeze', 'thaw']) {
+    for (const cmd of ['reconcile', 'drain', 'undrain', 'freeze', 'thaw', 'release']) {
       const reply = await ask(server.path, { v: 1, id: cmd, cmd });
       expect(reply).toMatchObject({ version: 1, id: cmd, ok: false, error: { code: 'READ_ONLY_SOCKET' } });
     }

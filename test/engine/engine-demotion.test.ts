@@ -47,14 +47,14 @@ describe('Engine demotion: boot hold-down, drain, readiness', () => {
     expect(h.demotion.ours.boot).toBe(240);
     await h.clock.advance(300);
     // Clean now, but readiness holds: boot stays, readiness added.
-    expect(h.demotion.ours).toEqual({ boot: 240, maintenance: 0, readiness: 240 });
+    expect(h.demotion.ours).toEqual({ boot: 240, maintenance: 0, readiness: 240, path: 0, failback: 0 });
     const status = h.engine.status();
     expect(status.readiness.ready).toBe(false);
     expect(status.readiness.holds.map((x) => x.resource)).toEqual(['boot', 'ospf:gre0']);
-    expect(status.demotion.ours).toEqual({ boot: 240, maintenance: 0, readiness: 240 });
+    expect(status.demotion.ours).toEqual({ boot: 240, maintenance: 0, readiness: 240, path: 0, failback: 0 });
     h.ospf.holds = [];
     await h.clock.advance(15_000);
-    expect(h.demotion.ours).toEqual({ boot: 0, maintenance: 0, readiness: 0 });
+    expect(h.demotion.ours).toEqual({ boot: 0, maintenance: 0, readiness: 0, path: 0, failback: 0 });
     expect(h.engine.status().readiness).toEqual({ ready: true, holds: [] });
     expect(h.demotion.history('boot')).toEqual([240, 0]);
   });

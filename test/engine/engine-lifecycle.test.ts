@@ -121,7 +121,7 @@ describe('Engine freeze, reload, stop, failures of its own', () => {
     ]);
     expect(status.counters).toMatchObject({ eventsReceived: 3, eventsDropped: 0, reconciles: 2, reconcileErrors: 0, configReloads: 0, journalErrors: 0 });
     expect(status.heartbeatAt).toBe(new Date(h.clock.now()).toISOString());
-    expect(status.demotion).toEqual({ total: 0, ours: { boot: 0, maintenance: 0, readiness: 0 }, preempt: true, allow: true });
+    expect(status.demotion).toEqual({ total: 0, ours: { boot: 0, maintenance: 0, readiness: 0, path: 0, failback: 0 }, preempt: true, allow: true });
     expect(status.resources.find((r) => r.kind === 'gre')!.detail).toEqual({ kind: 'gre', interface: 'gre:gre0', mode: 'follow-carp', up: null });
     expect(JSON.parse(JSON.stringify(status))).toEqual(status);
   });

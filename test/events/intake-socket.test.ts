@@ -163,7 +163,8 @@ describe('intake socket: JSON requests', () => {
     expect(await ask(intake.path, { v: 1, id: 4, cmd: 'undrain' })).toMatchObject({ ok: true, result: { flags: { drain: false } } });
     expect(await ask(intake.path, { v: 1, id: 5, cmd: 'thaw' })).toMatchObject({ ok: true, result: { flags: { freeze: false } } });
     expect(await ask(intake.path, { v: 1, id: 6, cmd: 'status' })).toMatchObject({ ok: true, result: { version: 1 } });
-    expect(api.calls).toEqual(['reconcile', 'drain:true', 'status', 'freeze:true', 'status', 'drain:false', 'status', 'freeze:false', 'status', 'status']);
+    expect(await ask(intake.path, { v: 1, id: 7, cmd: 'release' })).toMatchObject({ ok: true, result: { released: false, report: { version: 1 } } });
+    expect(api.calls).toEqual(['reconcile', 'drain:true', 'status', 'freeze:true', 'status', 'drain:false', 'status', 'freeze:false', 'status', 'status', 'release', 'status']);
   });
 
   it('answers a JSON request sent through nc -N, after nc closed its side', async () => {

@@ -63,7 +63,7 @@ export class FakeCarp implements CarpObserver {
 /** Records our demotion contributions; `total` = base + the sum of ours. */
 export class FakeDemotion implements Demotion {
   readonly calls: Array<{ reason: DemotionReason; value: number }> = [];
-  readonly ours: Record<DemotionReason, number> = { boot: 0, maintenance: 0, readiness: 0 };
+  readonly ours: Record<DemotionReason, number> = { boot: 0, maintenance: 0, readiness: 0, path: 0, failback: 0 };
   base = 0;
   preempt = true;
   allow = true;
@@ -83,7 +83,7 @@ export class FakeDemotion implements Demotion {
 
   /** The kernel counter: everyone else's part plus ours, added as the kernel adds writes. */
   get total(): number {
-    return [this.ours.boot, this.ours.maintenance, this.ours.readiness].reduce(addDemotion, this.base);
+    return Object.values(this.ours).reduce(addDemotion, this.base);
   }
 
   /** The values set for one reason, in order. */

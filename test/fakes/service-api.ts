@@ -1,5 +1,6 @@
 // A ServiceApi double: records every call, counts events and drops the way the daemon's status
 // counters do, and answers status/history with plausible data. Tests may override any method.
+import { NO_ELECTION_STATUS } from '../../src/engine/election-hook.js';
 import type { DevdEvent, DropReason, ServiceApi } from '../../src/control/service-api.js';
 import type { OperatorFlags } from '../../src/model.js';
 import { STATUS_VERSION, type StatusReport, type Timeline } from '../../src/status/model.js';
@@ -52,6 +53,11 @@ export class FakeServiceApi implements ServiceApi {
     return { reconcileId: `r${this.reconciles}`, ok: true };
   }
 
+  async releaseFailback(): Promise<{ released: boolean; report: StatusReport }> {
+    this.calls.push('release');
+    return { released: false, report: this.status() };
+  }
+
   async setFlag(flag: 'drain' | 'freeze', on: boolean): Promise<StatusReport> {
     this.calls.push(`${flag}:${on}`);
     this.flags = { ...this.flags, [flag]: on };
@@ -72,10 +78,11 @@ export function makeStatusReport(overrides: Partial<StatusReport> = {}): StatusR
     role: 'BACKUP',
     roleSince: now,
     vhids: [{ vhid: 1, interface: 'vmx0', state: 'BACKUP', advbase: 1, advskew: 100 }],
-    demotion: { total: 0, ours: { boot: 0, maintenance: 0, readiness: 0 }, preempt: true, allow: true },
+    demotion: { total: 0, ours: { boot: 0, maintenance: 0, readiness: 0, path: 0, failback: 0 }, preempt: true, allow: true },
     flags: { drain: false, freeze: false },
     drain: null,
     readiness: { ready: true, holds: [] },
+    election: NO_ELECTION_STATUS,
     resources: [],
     counters: {},
     lastReconcile: null,

@@ -2,6 +2,7 @@
 // defaults describe router-002 drained to BACKUP behind router-003; tests override parts.
 // sampleStatus/sampleHistory are router-002 as MASTER with one failing resource, for the CLI.
 import type { FailoverIpStatus } from '../../src/resources/resource.js';
+import { NO_ELECTION_STATUS } from '../../src/engine/election-hook.js';
 import { STATUS_VERSION, type ResourceStatus, type StatusReport, type Timeline } from '../../src/status/model.js';
 
 export const T0 = '2026-11-25T10:00:00.000Z';
@@ -57,10 +58,11 @@ export function drainedReport(overrides: Partial<StatusReport> = {}): StatusRepo
       { vhid: 1, interface: 'vmx0', state: 'BACKUP', advbase: 1, advskew: 0 },
       { vhid: 2, interface: 'vmx1', state: 'BACKUP', advbase: 1, advskew: 0 },
     ],
-    demotion: { total: 240, ours: { boot: 0, maintenance: 240, readiness: 0 }, preempt: true, allow: true },
+    demotion: { total: 240, ours: { boot: 0, maintenance: 240, readiness: 0, path: 0, failback: 0 }, preempt: true, allow: true },
     flags: { drain: true, freeze: false },
     drain: null,
     readiness: { ready: true, holds: [] },
+    election: NO_ELECTION_STATUS,
     resources: [
       resourceStatus({ id: 'gre:gre0', kind: 'gre', desired: { up: false }, actual: { up: false } }),
       resourceStatus({ id: 'gre:gre1', kind: 'gre', desired: { up: false }, actual: { up: false } }),
@@ -99,7 +101,7 @@ export function sampleStatus(heartbeatAgeMs = 500): StatusReport {
       { vhid: 1, interface: 'vmx0', state: 'MASTER', advbase: 1, advskew: 0 },
       { vhid: 2, interface: 'vmx1', state: 'MASTER', advbase: 1, advskew: 0 },
     ],
-    demotion: { total: 240, ours: { boot: 0, maintenance: 0, readiness: 240 }, preempt: true, allow: true },
+    demotion: { total: 240, ours: { boot: 0, maintenance: 0, readiness: 240, path: 0, failback: 0 }, preempt: true, allow: true },
     flags: { drain: false, freeze: false },
     readiness: { ready: false, holds: [{ resource: 'ospf:gre1', reason: 'no Full neighbour on gre1 (require_neighbors 1)' }] },
     resources: [

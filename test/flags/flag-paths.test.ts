@@ -32,7 +32,7 @@ function report(): StatusReport {
   const flags = store.get();
   const base = drainedReport({
     flags,
-    demotion: { total: flags.drain ? 240 : 0, ours: { boot: 0, maintenance: flags.drain ? 240 : 0, readiness: 0 }, preempt: true, allow: true },
+    demotion: { total: flags.drain ? 240 : 0, ours: { boot: 0, maintenance: flags.drain ? 240 : 0, readiness: 0, path: 0, failback: 0 }, preempt: true, allow: true },
   });
   return { ...base, drain: flags.drain ? drainConditions(base) : null };
 }
@@ -50,6 +50,7 @@ async function startService(): Promise<void> {
     onEvent: () => undefined,
     onDrop: () => undefined,
     reconcileNow: async () => ({ reconcileId: 'r', ok: true }),
+    releaseFailback: async () => ({ released: false, report: report() }),
     setFlag: async (flag, on) => {
       await store.set(flag, on, { who: 'test' });
       return report();

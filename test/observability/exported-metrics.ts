@@ -18,6 +18,13 @@ export function exportedMetrics(): Map<string, Set<string>> {
     ...base,
     counters: Object.fromEntries(ENGINE_COUNTERS.map((name, i) => [name, i + 1])),
     readiness: { ready: false, holds: [{ resource: 'ospf:gre0', reason: 'no Full neighbour' }] },
+    election: {
+      pathDemotion: 120,
+      checks: [
+        { name: 'upstream-1', type: 'icmp' as const, target: '198.51.100.1', state: 'down' as const, streak: -3, fall: 3, rise: 3, weight: 120, demotion: 120, lastResult: null, lastChangeAt: null, probing: false, probes: 9, failures: 3 },
+      ],
+      failback: { mode: 'hold' as const, state: 'holding' as const, reason: 'lost MASTER while demoted for path', since: T1, readySince: T1, until: T1, demotion: 240 },
+    },
     resources: [
       ...base.resources.filter((r) => r.kind !== 'ovh'),
       resourceStatus({

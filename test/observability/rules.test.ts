@@ -91,6 +91,7 @@ describe('coverage of the rules', () => {
     'demotion held too long': 'carp_failover_demotion',
     'binding verification failing': 'carp_failover_ovh_verify_ok',
     'binding reads stopped': 'carp_failover_ovh_binding_read_timestamp_seconds',
+    'upstream path down': 'carp_failover_path_check_up',
   };
 
   it.each(Object.entries(CONCERNS))('%s has a rule (%s)', (_, metric) => {

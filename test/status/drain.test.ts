@@ -96,7 +96,7 @@ describe('drainConditions', () => {
     },
     {
       name: 'maintenance demotion not applied yet',
-      report: drainedReport({ demotion: { total: 0, ours: { boot: 0, maintenance: 0, readiness: 0 }, preempt: true, allow: true } }),
+      report: drainedReport({ demotion: { total: 0, ours: { boot: 0, maintenance: 0, readiness: 0, path: 0, failback: 0 }, preempt: true, allow: true } }),
       unmet: ['demotion'],
       hint: /maintenance demotion is not applied yet/,
     },
@@ -168,7 +168,7 @@ describe('drainConditions', () => {
     const report = drainedReport({
       role: 'MASTER',
       vhids: [{ vhid: 1, interface: 'vmx0', state: 'MASTER' }],
-      demotion: { total: 240, ours: { boot: 0, maintenance: 240, readiness: 0 }, preempt: false, allow: true },
+      demotion: { total: 240, ours: { boot: 0, maintenance: 240, readiness: 0, path: 0, failback: 0 }, preempt: false, allow: true },
     });
     expect(drainHint(drainConditions(report), report)).toMatch(/preempt=1 on the peer \(it is 0 here too\)/);
   });

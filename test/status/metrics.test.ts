@@ -136,7 +136,7 @@ describe('renderMetrics', () => {
 
   it('demotion by reason and the sysctl total; drained, draining, frozen, heartbeat', () => {
     const f = parse(reportWithErrors());
-    expect(values(f, 'carp_failover_demotion')).toEqual({ 'reason=boot': 0, 'reason=maintenance': 240, 'reason=readiness': 0 });
+    expect(values(f, 'carp_failover_demotion')).toEqual({ 'reason=boot': 0, 'reason=failback': 0, 'reason=maintenance': 240, 'reason=path': 0, 'reason=readiness': 0 });
     expect(values(f, 'carp_failover_demotion_sysctl')).toEqual({ '': 240 });
     expect(values(f, 'carp_failover_draining')).toEqual({ '': 1 });
     expect(values(f, 'carp_failover_drained')).toEqual({ '': 0 });
@@ -168,7 +168,7 @@ describe('renderMetrics', () => {
   });
 
   it('unread demotion or preempt are absent, not zero', () => {
-    const f = parse(drainedReport({ demotion: { total: null, ours: { boot: 240, maintenance: 0, readiness: 0 }, preempt: null, allow: null } }));
+    const f = parse(drainedReport({ demotion: { total: null, ours: { boot: 240, maintenance: 0, readiness: 0, path: 0, failback: 0 }, preempt: null, allow: null } }));
     expect(f.get('carp_failover_demotion_sysctl')?.metrics ?? []).toEqual([]);
     expect(f.get('carp_failover_preempt')?.metrics ?? []).toEqual([]);
   });

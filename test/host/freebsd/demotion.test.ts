@@ -62,7 +62,7 @@ describe('FreeBsdDemotion', () => {
     expect(kernel.demotion).toBe(100);
     await instance.set('readiness', 50);
     expect(kernel.demotion).toBe(50);
-    expect((await instance.snapshot()).ours).toEqual({ boot: 0, maintenance: 0, readiness: 50 });
+    expect((await instance.snapshot()).ours).toEqual({ boot: 0, maintenance: 0, readiness: 50, path: 0, failback: 0 });
   });
 
   it('set is idempotent: the same value twice writes once', async () => {
@@ -81,7 +81,7 @@ describe('FreeBsdDemotion', () => {
     kernel.preempt = 0;
     const { instance } = demotion(kernel);
     await instance.set('readiness', 10);
-    expect(await instance.snapshot()).toEqual({ total: 15, ours: { boot: 0, maintenance: 0, readiness: 10 }, preempt: false, allow: true });
+    expect(await instance.snapshot()).toEqual({ total: 15, ours: { boot: 0, maintenance: 0, readiness: 10, path: 0, failback: 0 }, preempt: false, allow: true });
     expect(await instance.sysctls()).toEqual({ demotion: 15, preempt: false, allow: true });
   });
 
@@ -183,7 +183,7 @@ describe('FreeBsdDemotion', () => {
     expect(aside).toHaveLength(1);
     expect(readFileSync(join(stateDir, aside[0]!), 'utf8')).toBe(bad);
     const snapshot = await instance.snapshot();
-    expect(snapshot.ours).toEqual({ boot: 0, maintenance: 0, readiness: 0 });
+    expect(snapshot.ours).toEqual({ boot: 0, maintenance: 0, readiness: 0, path: 0, failback: 0 });
     expect(snapshot.recordSetAside).toMatchObject({ path: join(stateDir, aside[0]!), reason: expect.stringMatching(reason) });
     await instance.set('boot', 240);
     await instance.set('boot', 0);
@@ -300,7 +300,7 @@ describe('FreeBsdDemotion survives kill -9 at every point', () => {
       }
       expect(crashed, `crash point ${crashAt} was reached`).toBe(true);
       expect(kernel.demotion).toBe(OTHERS);
-      expect((await current.snapshot()).ours).toEqual({ boot: 0, maintenance: 0, readiness: 0 });
+      expect((await current.snapshot()).ours).toEqual({ boot: 0, maintenance: 0, readiness: 0, path: 0, failback: 0 });
     }
   });
 });
