@@ -14,6 +14,9 @@ export const INTERFACE_NAME_PATTERN = '[a-zA-Z][a-zA-Z0-9_.-]{0,14}';
 /** INTERFACE_NAME_PATTERN, anchored. */
 export const INTERFACE_NAME = new RegExp('^' + INTERFACE_NAME_PATTERN + '$');
 
+/** A FreeBSD interface name in the config. */
+export const interfaceName = z.string().regex(INTERFACE_NAME, 'must be a FreeBSD interface name (letters, digits, ".", "_", "-"; at most 15 characters; starts with a letter)');
+
 /** The one IPv4 address form we accept: four decimal octets 0-255, no leading zeros. */
 export function isDottedQuad(text: string): boolean {
   return isIPv4(text) && text.split('.').every((octet) => octet === String(Number(octet)));

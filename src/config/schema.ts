@@ -2,17 +2,17 @@
 // docs/configuration.md documents each key; keep both in step. Unknown keys are rejected
 // everywhere (z.strictObject) so a typo is an error, not a silently ignored option.
 import { z } from 'zod';
-import { groupName, INTERFACE_NAME, ipv4Block, ovhBaseUrl, ovhServiceName, socketMode, stateDirectory } from './fields.js';
+import { groupName, interfaceName, ovhBaseUrl, socketMode, stateDirectory } from './fields.js';
+import { failoverIp } from './schema-failover-ip.js';
 import { parseLoopbackListen } from './listen.js';
 import { failback, health } from './schema-election.js';
 
 export { INTERFACE_NAME } from './fields.js';
+export { MAC_ADDRESS } from './schema-failover-ip.js';
 
-const interfaceName = z.string().regex(INTERFACE_NAME, 'must be a FreeBSD interface name (letters, digits, ".", "_", "-"; at most 15 characters; starts with a letter)');
 const vhid = z.number().int().min(1).max(255);
 const absolutePath = z.string().startsWith('/', 'must be an absolute path');
 const ms = (min: number, max: number) => z.number().int().min(min).max(max);
-const ipv4 = z.ipv4();
 const ipAny = z.union([z.ipv4(), z.ipv6()]);
 
 const followedVhid = z.strictObject({
@@ -143,43 +143,6 @@ const ospf = z
     interfaces: z.array(ospfInterface).default([]),
   })
   .prefault({});
-
-/** A MAC as ifconfig prints it (ether_ntoa: lower-case hex, colons). */
-export const MAC_ADDRESS = /^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/;
-const macAddress = z.string().regex(MAC_ADDRESS, 'must be a lower-case MAC such as 02:00:00:ff:3e:98');
-
-const failoverIp = z.discriminatedUnion('strategy', [
-  z.strictObject({
-    ip: ipv4Block,
-    strategy: z.literal('shared-vmac'),
-    /** The dedicated server (hypervisor) both router VMs are bridged on. */
-    service: ovhServiceName,
-    /** The one vMAC OVH generated for the virtual interface, bound to the IP once; the MASTER carries it. */
-    vmac: macAddress,
-    /** The router interface on the hypervisor's bridge that carries the vMAC while MASTER. */
-    interface: interfaceName,
-    /** virtualMachineName sent when the binding is repaired (re-added to the shared vMAC). */
-    vm_name: z.string().min(1).max(64),
-    /** The MAC put back on BACKUP when ifconfig prints no `hwaddr` line (vlan, lagg); null: the NIC's hwaddr. */
-    restore_mac: macAddress.nullable().default(null),
-  }),
-  z.strictObject({
-    ip: ipv4Block,
-    strategy: z.literal('vmac'),
-    /** The dedicated server (hypervisor) the routers run on, e.g. ns3000000.ip-198-51-100.eu. */
-    service: ovhServiceName,
-    /** This router's virtual MAC on that server (see `carp-failover ovh vmac create`). */
-    vmac: macAddress,
-    /** virtualMachineName sent with the binding. */
-    vm_name: z.string().min(1).max(64),
-  }),
-  z.strictObject({
-    ip: ipv4Block,
-    strategy: z.literal('move'),
-    /** This router's dedicated server: where the IP is routed while this node is MASTER. */
-    service: ovhServiceName,
-  }),
-]);
 
 const ovh = z
   .strictObject({

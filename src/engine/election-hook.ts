@@ -67,3 +67,8 @@ export class ElectionHook {
     return this.election.status(this.policy.snapshot.ours.failback ?? 0);
   }
 }
+
+/** The earlier of two optional deadlines (the boot hold-down's end, a fail-back hold's end). */
+export function earliest(a: number | null, b: number | null): number | null {
+  return a === null ? b : b === null ? a : Math.min(a, b);
+}

@@ -5,17 +5,14 @@
 import type { Logger } from 'pino';
 import type { Config } from '../config/schema.js';
 import { CarpFailoverError } from '../errors.js';
-import type { Clock } from '../host/ports.js';
 import type { OperatorFlags } from '../model.js';
-import type { CarpObserver, Demotion } from '../host/freebsd/ports.js';
 import type { AnyResource, ReadinessHold } from '../resources/resource.js';
-import type { Journal } from '../status/journal.js';
 import type { Timeline } from '../status/model.js';
 import { restartedWhileLeading } from './boot.js';
 import { DemotionPolicy } from './demotion-policy.js';
 import { freshMemory, type EngineMemory, type Transition } from './engine-memory.js';
-import { ElectionHook } from './election-hook.js';
-import type { ElectionPort } from '../election/election.js';
+import { earliest, ElectionHook } from './election-hook.js';
+import type { EngineDeps } from './engine-deps.js';
 import { buildEngineStatus, ENGINE_COUNTERS, type EngineStatus } from './engine-status.js';
 import { LaneRunner, type ReconcileResult } from './lane-runner.js';
 import type { RunOutcome } from './lane-run.js';
@@ -24,26 +21,10 @@ import { runLocalLane, type LocalOutcome } from './local-lane.js';
 import { runProviderLane } from './provider-lane.js';
 import { collectReadinessHolds } from './readiness.js';
 import { RunRecord, type FinishedRun } from './run-record.js';
-import type { Ticker } from './ticker.js';
 
 export type { EngineStatus } from './engine-status.js';
 export type { ReconcileResult } from './lane-runner.js';
-
-/** Everything the engine needs, injected (built only in the daemon). */
-export interface EngineDeps {
-  config: Config;
-  clock: Clock;
-  log: Logger;
-  carp: CarpObserver;
-  demotion: Demotion;
-  resources: AnyResource[];
-  journal: Journal;
-  flags: () => OperatorFlags;
-  ticker: Ticker;
-  random?: () => number;
-  /** Path checks and fail-back control (src/election/); none: no path or failback demotion. */
-  election?: ElectionPort;
-}
+export type { EngineDeps } from './engine-deps.js';
 
 /** Longest stop() waits for the run in flight before aborting it. */
 const STOP_GRACE_MS = 10_000;
@@ -265,7 +246,3 @@ export class Engine {
   }
 }
 
-/** The earlier of two optional deadlines (the boot hold-down's end, a fail-back hold's end). */
-function earliest(a: number | null, b: number | null): number | null {
-  return a === null ? b : b === null ? a : Math.min(a, b);
-}

@@ -11,6 +11,7 @@ import type { Clock } from '../host/ports.js';
 import type { AnyResource } from '../resources/resource.js';
 import type { PathCheckConfig } from '../config/schema-election.js';
 import { Election } from '../election/election.js';
+import type { FailbackRecordStore } from '../election/failback-hold.js';
 import type { Probe } from '../election/probe.js';
 import { Journal } from '../status/journal.js';
 import type { MetricsListenerStatus, StatusReport } from '../status/model.js';
@@ -33,6 +34,8 @@ export interface ServicePorts {
   metrics?: () => MetricsListenerStatus | null;
   /** Path checks' probes (src/election/probes.ts probesFrom); none: every check is a broken probe. */
   probeFor?: (check: PathCheckConfig) => Probe;
+  /** Where the fail-back hold is kept; failback.json in the state directory by default. */
+  failbackStore?: FailbackRecordStore;
 }
 
 const NO_PROBE: Probe = async () => ({ ok: false, broken: true, detail: 'no probe port in this build of the service' });
@@ -40,6 +43,7 @@ const NO_PROBE: Probe = async () => ({ ok: false, broken: true, detail: 'no prob
 /** A built service: not running until start(). */
 export interface Service {
   readonly engine: Engine;
+  readonly election: Election;
   readonly api: ServiceApi;
   readonly journal: Journal;
   readonly flags: FlagSource;
@@ -72,6 +76,7 @@ export function createService(config: Config, ports: ServicePorts): Service {
     journal,
     probeFor: ports.probeFor ?? (() => NO_PROBE),
     requestRun: (reason) => engine?.requestReconcile(reason),
+    store: ports.failbackStore,
   });
   engine = new Engine({
     config,
@@ -98,6 +103,7 @@ export function createService(config: Config, ports: ServicePorts): Service {
   const unsubscribe = ports.flags.onChange((change) => engine!.requestReconcile(`flag ${change.flag} ${change.on ? 'set' : 'cleared'}`));
   return {
     engine: engine!,
+    election,
     api,
     journal,
     flags: ports.flags,

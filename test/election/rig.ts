@@ -8,17 +8,19 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Config } from '../../src/config/schema.js';
-import { Election } from '../../src/election/election.js';
+import type { Election } from '../../src/election/election.js';
 import type { FailbackRecord } from '../../src/election/failback.js';
 import type { FailbackRecordStore } from '../../src/election/failback-hold.js';
 import type { LoadedFailback } from '../../src/election/failback-store.js';
-import { Engine } from '../../src/engine/engine.js';
+import type { Engine } from '../../src/engine/engine.js';
+import { createService } from '../../src/service/create.js';
 import type { OperatorFlags } from '../../src/model.js';
-import { Journal } from '../../src/status/journal.js';
+import type { Journal } from '../../src/status/journal.js';
 import type { Timeline } from '../../src/status/model.js';
 import { CarpKernel, type KernelDemotion, type Router } from '../blue-green/kernel.js';
 import type { FakeCarp } from '../fakes/carp.js';
 import { FakeClock } from '../fakes/clock.js';
+import { FakeFlags } from '../fakes/flags.js';
 import { captureLogger } from '../fakes/logger.js';
 import { FakeTicker } from '../fakes/ticker.js';
 import { fakeOspf, World, type FakeResource } from '../engine/support/fake-resource.js';
@@ -95,23 +97,24 @@ export function electionWorld(options: { master: Router; config?: Record<string,
       const captured = captureLogger(process.env.CFE_LOG ? 'debug' : 'silent');
       const log = captured.log;
       if (process.env.CFE_LOG) captured.lines.push = (...items) => { for (const i of items) console.log(router, JSON.stringify(i)); return 0; };
-      const journal = Journal.fromConfig(config, log);
       const flags: OperatorFlags = { drain: false, freeze: false };
       const previous = nodeOptions.restartOf;
       const { carp, demotion } = previous ?? kernel.attach(router, { advskew: nodeOptions.advskew ?? (router === 'a' ? 0 : 100), up: nodeOptions.up });
-      let engine: Engine | null = null;
-      const election = new Election({
-        config: () => config,
+      const ospf = previous?.ospf ?? fakeOspf(new World(clock, carp, config.carp.vhids));
+      const service = createService(config, {
         clock,
         log,
-        journal,
+        carp,
+        demotion,
+        resources: [ospf],
+        flags: new FakeFlags(flags),
+        ticker: new FakeTicker(clock),
+        random: () => 0.5,
         probeFor: () => async () => ({ ok: upstream[router], detail: upstream[router] ? 'reply from 198.51.100.1' : 'no reply from 198.51.100.1' }),
-        requestRun: (reason) => engine?.requestReconcile(reason),
-        store: (stores[router] ??= new MemoryFailbackStore()),
+        failbackStore: (stores[router] ??= new MemoryFailbackStore()),
       });
-      const ospf = previous?.ospf ?? fakeOspf(new World(clock, carp, config.carp.vhids));
-      engine = new Engine({ config, clock, log, carp, demotion, resources: [ospf], journal, flags: () => flags, ticker: new FakeTicker(clock), random: () => 0.5, election });
-      kernel.onChange(router, (reason) => engine!.requestReconcile(reason));
+      const { engine, election, journal } = service;
+      kernel.onChange(router, (reason) => engine.requestReconcile(reason));
       let stopped = false;
       const node: ElectionNode = {
         router,
@@ -125,14 +128,14 @@ export function electionWorld(options: { master: Router; config?: Record<string,
         flags,
         async start() {
           await election.start();
-          const starting = engine!.start();
+          const starting = engine.start();
           await clock.advance(0);
           await starting;
         },
         async stop() {
           if (stopped) return;
           stopped = true;
-          const stopping = engine!.stop(0);
+          const stopping = engine.stop(0);
           await clock.advance(2000);
           await stopping;
           await election.stop();
@@ -140,7 +143,7 @@ export function electionWorld(options: { master: Router; config?: Record<string,
         },
         async history() {
           await journal.flush();
-          return engine!.history(50);
+          return engine.history(50);
         },
       };
       nodes.push(node);
