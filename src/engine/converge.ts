@@ -75,7 +75,9 @@ export async function convergeResource(resource: AnyResource, state: ResourceSta
   }
 
   const provider = resource.lane === 'provider';
-  const settleMs = provider ? run.config.settle.provider_ms : run.config.settle.local_ms;
+  // The shared vMAC follows CARP at once, as the CARP address itself does: CARP's own master-down
+  // timer already debounced the change, and every settle millisecond is outage on the failover IP.
+  const settleMs = provider ? run.config.settle.provider_ms : resource.kind === 'vmac' ? 0 : run.config.settle.local_ms;
   const since = run.context.since;
   // Provider writes are slow and public: only a MASTER that has stayed MASTER may make them.
   if (provider && run.context.role !== 'MASTER') {
