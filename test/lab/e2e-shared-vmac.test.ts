@@ -21,6 +21,7 @@ import { readStatus } from './readouts.js';
 import type { StatusReport } from '../../src/status/model.js';
 import { readCarpState } from './standins/common.mjs';
 import { waitFor } from './wait.js';
+import { expectOpenGoalAtMost, openGoalSkipped } from './goals.js';
 
 const skip = skipReason('lab e2e: shared-vmac', netnsUnavailable(), frrUnavailable(), carpEngineUnavailable()) !== null;
 
@@ -49,7 +50,7 @@ describe.skipIf(skip)('lab e2e: shared-vmac, no OVH call on the failover path', 
       s.ovh.mock.state.durations.doingMs = taskMs;
       const samples = await failovers(s);
       expect(samples.map((x) => x.ovhWrites)).toEqual([0, 0, 0]);
-      expect(median(samples.map((x) => x.overDetection))!).toBeLessThanOrEqual(OVER_DETECTION_MAX_MS);
+      expectOpenGoalAtMost(`shared-vmac failover at task ${taskMs / 1000} s, median ms over detection`, median(samples.map((x) => x.overDetection))!, OVER_DETECTION_MAX_MS);
     }, 180_000);
 
     it(`OVH tasks of ${taskMs / 1000} s: drain and undrain lose no ping, longest gap ≤ ${GAP_MAX_MS} ms`, async () => {
@@ -59,9 +60,10 @@ describe.skipIf(skip)('lab e2e: shared-vmac, no OVH call on the failover path', 
       const { drain, undrain } = await measureDrain(s, ping(), 'ra');
       console.log(`drain: gap ${drain.longestGap} ms, lost ${drain.lost}, done in ${drain.settledAfter} ms; undrain: gap ${undrain.longestGap} ms, lost ${undrain.lost}, done in ${undrain.settledAfter} ms`);
       expect(ROUTER_IDS.flatMap((id) => writesBy(s.ovh, id, since))).toEqual([]);
-      expect({ drainLost: drain.lost, undrainLost: undrain.lost }).toEqual({ drainLost: 0, undrainLost: 0 });
-      expect(drain.longestGap).toBeLessThanOrEqual(GAP_MAX_MS);
-      expect(undrain.longestGap).toBeLessThanOrEqual(GAP_MAX_MS);
+      expectOpenGoalAtMost(`shared-vmac drain at task ${taskMs / 1000} s, pings lost`, drain.lost, 0);
+      expectOpenGoalAtMost(`shared-vmac undrain at task ${taskMs / 1000} s, pings lost`, undrain.lost, 0);
+      expectOpenGoalAtMost(`shared-vmac drain at task ${taskMs / 1000} s, longest gap ms`, drain.longestGap, GAP_MAX_MS);
+      expectOpenGoalAtMost(`shared-vmac undrain at task ${taskMs / 1000} s, longest gap ms`, undrain.longestGap, GAP_MAX_MS);
     }, 180_000);
   }
 
@@ -74,11 +76,12 @@ describe.skipIf(skip)('lab e2e: shared-vmac, no OVH call on the failover path', 
       // cannot confirm the binding; the data path must follow all the same.
       const unreachable: MeasureOptions = { follow: { unsyncedOk: ['ovh:'] }, noWait: true };
       const samples = await failovers(s, unreachable);
-      expect(median(samples.map((x) => x.overDetection))!).toBeLessThanOrEqual(OVER_DETECTION_MAX_MS);
+      expect(samples.map((x) => x.ovhWrites)).toEqual([0, 0, 0]);
+      expectOpenGoalAtMost('shared-vmac failover with OVH 5xx, median ms over detection', median(samples.map((x) => x.overDetection))!, OVER_DETECTION_MAX_MS);
       const { drain, undrain } = await measureDrain(s, ping(), 'ra', unreachable);
       console.log(`5xx: drain gap ${drain.longestGap} ms, lost ${drain.lost}; undrain gap ${undrain.longestGap} ms, lost ${undrain.lost}`);
-      expect(drain.longestGap).toBeLessThanOrEqual(GAP_MAX_MS);
-      expect(undrain.longestGap).toBeLessThanOrEqual(GAP_MAX_MS);
+      expectOpenGoalAtMost('shared-vmac drain with OVH 5xx, longest gap ms', drain.longestGap, GAP_MAX_MS);
+      expectOpenGoalAtMost('shared-vmac undrain with OVH 5xx, longest gap ms', undrain.longestGap, GAP_MAX_MS);
       // The MASTER verifies the binding every verify_period_s (10 s in the lab) and says it failed.
       const verify = await waitFor('ra\'s status showing the failed verification', 30_000, async () => {
         const v = ovhDetail(await readStatus(s.services.ra))?.verify;
@@ -90,7 +93,7 @@ describe.skipIf(skip)('lab e2e: shared-vmac, no OVH call on the failover path', 
     }
   }, 240_000);
 
-  it('partition of the CARP segment: both MASTER carry the vMAC and say contested; healed, one MASTER, nothing left over', async () => {
+  it.skipIf(openGoalSkipped('shared-vmac partition flagged contested'))('partition of the CARP segment: both MASTER carry the vMAC and say contested; healed, one MASTER, nothing left over', async () => {
     const s = scenario();
     const rb = ROUTERS.rb;
     s.ovh.mock.faults.clear();
