@@ -8,7 +8,7 @@ import { carpEngineUnavailable } from './keepalived.js';
 import { scenarioForFile } from './file-scenario.js';
 import { IPFO, ROUTERS } from './plan.js';
 import { ipfoBinding, localResourcesFollow, moveRequests, ovhResource, requestsBy, serviceLog, waitSettled, writesBy } from './scenario-helpers.js';
-import { statusReport } from './services.js';
+import { readStatus } from './readouts.js';
 import { ipfoRoute } from './edge.js';
 import { masterOf } from './up.js';
 import { waitFor } from './wait.js';
@@ -51,7 +51,7 @@ describe.skipIf(skip)('lab e2e: kill -9 of the MASTER service mid-claim', () => 
       const restartedAt = Date.now();
       await waitFor('the IPFO bound to router-b', 60_000, () => ipfoBinding(ovh) === 'rb', 100);
       const boundAt = Date.now();
-      const unsettled = await waitSettled([s.services.ra, restarted], 60_000, () => statusReport(restarted)?.role === 'MASTER');
+      const unsettled = await waitSettled([s.services.ra, restarted], 60_000, async () => (await readStatus(restarted))?.role === 'MASTER');
       const settledAt = Date.now();
 
       // The restarted service found our own earlier task and waited for it.
@@ -66,7 +66,7 @@ describe.skipIf(skip)('lab e2e: kill -9 of the MASTER service mid-claim', () => 
       // Where things ended: OVH binding, upstream's route, local resources, the service's view.
       expect(ipfoRoute()?.id).toBe('rb');
       expect(localResourcesFollow(s, 'rb')).toBe(true);
-      const res = ovhResource(statusReport(restarted));
+      const res = ovhResource(await readStatus(restarted));
       expect(res?.inSync).toBe(true);
       expect(res?.detail).toMatchObject({ kind: 'ovh', binding: { target: ROUTERS.rb.service, ours: true }, taskInFlight: null });
 

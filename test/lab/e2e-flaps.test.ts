@@ -10,7 +10,7 @@ import { carpEngineUnavailable } from './keepalived.js';
 import { carpEvents, printTimeline, seededRandom, waitFollows, wasMasterAround } from './follow-checks.js';
 import { scenarioForFile } from './file-scenario.js';
 import { ROUTER_IDS, ROUTERS, type RouterId } from './plan.js';
-import { servicesSettled } from './services.js';
+import { servicesSettledAsync } from './services.js';
 import { masterOf } from './up.js';
 import { waitFor } from './wait.js';
 
@@ -70,7 +70,7 @@ describe.skipIf(skip)('lab: flap storm', () => {
     for (const id of demoted) sysctl(id, -DEMOTION);
     for (const id of stopped) lab.run.routers[id].carp.start();
     const stormEnd = Date.now();
-    await waitFor('both services settled after the storm', 60_000, () => servicesSettled(Object.values(lab.services)), 250).catch((error: unknown) => {
+    await waitFor('both services settled after the storm', 60_000, () => servicesSettledAsync(Object.values(lab.services)), 250).catch((error: unknown) => {
       throw new Error(`${(error as Error).message}\n${lab.diagnose()}`);
     });
     const final = masterOf(lab.run.routers)?.plan.id;

@@ -11,7 +11,8 @@ import type { ResourceStatus } from '../../src/status/model.js';
 import { scenarioForFile } from './file-scenario.js';
 import type { RouterId } from './plan.js';
 import { ipfoBinding, localResourcesFollow, moveRequests, ovhResource, requestsSince, unsettledReason } from './scenario-helpers.js';
-import { servicesSettled, statusReport } from './services.js';
+import { servicesSettledAsync } from './services.js';
+import { readStatus } from './readouts.js';
 import { ipfoRoute } from './edge.js';
 import { masterOf } from './up.js';
 import { waitFor } from './wait.js';
@@ -68,13 +69,13 @@ describe.skipIf(skip)('lab e2e: OVH faults during a failover', () => {
     await opts.act();
 
     // Local resources fail over whatever OVH does.
-    await waitFor(`${opts.to} MASTER`, 20_000, () => masterOf(s.run.routers)?.plan.id === opts.to && statusReport(service)?.role === 'MASTER', 100);
+    await waitFor(`${opts.to} MASTER`, 20_000, async () => masterOf(s.run.routers)?.plan.id === opts.to && (await readStatus(service))?.role === 'MASTER', 100);
     await waitFor(`tunnels and OSPF costs following ${opts.to}`, 20_000, () => localResourcesFollow(s, opts.to), 200);
     const localAt = Date.now();
 
     // The OVH error in the MASTER's status.
-    const failing = await waitFor(`${opts.name}: the OVH error in ${opts.to}'s status`, 30_000, () => {
-      const res = ovhResource(statusReport(service));
+    const failing = await waitFor(`${opts.name}: the OVH error in ${opts.to}'s status`, 30_000, async () => {
+      const res = ovhResource(await readStatus(service));
       return res?.lastError ? res : null;
     }, 100);
     const firstErrorAt = Date.parse(failing.lastError!.at);
@@ -88,7 +89,7 @@ describe.skipIf(skip)('lab e2e: OVH faults during a failover', () => {
     await waitFor('the counting window to pass', from + WINDOW_MS - Date.now() + 5000, () => Date.now() >= from + WINDOW_MS, 100);
     const inWindow = requestsSince(ovh, from, from + WINDOW_MS).filter((r) => IP_PATH.test(r.url));
     const writes = inWindow.filter((r) => r.method !== 'GET');
-    const still = ovhResource(statusReport(service));
+    const still = ovhResource(await readStatus(service));
     expect(still?.lastError?.code).toBe(failing.lastError!.code);
     expect(still?.attempts).toBeGreaterThan(failing.attempts);
     expect(inWindow.length).toBeLessThanOrEqual(MAX_ATTEMPTS_IN_WINDOW * opts.perAttempt);
@@ -100,11 +101,11 @@ describe.skipIf(skip)('lab e2e: OVH faults during a failover', () => {
     opts.clear();
     await waitFor(`${opts.name}: the IPFO bound to ${opts.to} once cleared`, 40_000, () => ipfoBinding(ovh) === opts.to, 100);
     const boundAt = Date.now();
-    await waitFor('both services settled', 30_000, () => servicesSettled(Object.values(s.services)), 250).catch((error: unknown) => {
-      throw new Error(`${(error as Error).message}: ${unsettledReason(Object.values(s.services))}`);
+    await waitFor('both services settled', 30_000, () => servicesSettledAsync(Object.values(s.services)), 250).catch(async (error: unknown) => {
+      throw new Error(`${(error as Error).message}: ${await unsettledReason(Object.values(s.services))}`);
     });
     expect(ipfoRoute()?.id).toBe(opts.to);
-    const res = ovhResource(statusReport(service));
+    const res = ovhResource(await readStatus(service));
     expect(res?.inSync).toBe(true);
     expect(res?.lastError).toBeNull();
     console.log(

@@ -10,7 +10,8 @@ import { carpEngineUnavailable } from './keepalived.js';
 import { scenarioForFile } from './file-scenario.js';
 import { NS_SEG, ROUTER_IDS, ROUTERS, type RouterId } from './plan.js';
 import { ipfoBinding, localResourcesFollow, ovhResource, serviceLog, writesBy, type Scenario } from './scenario-helpers.js';
-import { servicesSettled, statusReport } from './services.js';
+import { servicesSettledAsync } from './services.js';
+import { readStatus } from './readouts.js';
 import { readCarpState } from './standins/common.mjs';
 import { ipfoRoute } from './edge.js';
 import { masterOf } from './up.js';
@@ -29,8 +30,8 @@ const PARTITION_MS = 30_000;
 describe.skipIf(skip)('lab e2e: partition of the CARP segment (both MASTER)', () => {
   const scenario = scenarioForFile({ overrides: OVERRIDES });
 
-  const contested = (s: Scenario, id: RouterId): boolean => {
-    const detail = ovhResource(statusReport(s.services[id]))?.detail;
+  const contested = async (s: Scenario, id: RouterId): Promise<boolean> => {
+    const detail = ovhResource(await readStatus(s.services[id]))?.detail;
     return detail?.kind === 'ovh' && detail.contested;
   };
 
@@ -42,21 +43,21 @@ describe.skipIf(skip)('lab e2e: partition of the CARP segment (both MASTER)', ()
     try {
       expect(masterOf(run.routers)?.plan.id).toBe('ra');
       expect(ipfoBinding(ovh)).toBe('ra');
-      expect(ROUTER_IDS.some((id) => contested(s, id))).toBe(false);
+      expect((await Promise.all(ROUTER_IDS.map((id) => contested(s, id)))).some(Boolean)).toBe(false);
 
       const t0 = Date.now();
       nsExec(NS_SEG, ['ip', 'link', 'set', rb.segPort, 'nomaster']);
       partitioned = true;
-      await waitFor('both routers CARP MASTER and both services MASTER', 20_000, () =>
-        ROUTER_IDS.every((id) => readCarpState(run.routers[id].files.carpStateFile) === 'MASTER' && statusReport(s.services[id])?.role === 'MASTER'), 100);
+      await waitFor('both routers CARP MASTER and both services MASTER', 20_000, async () =>
+        (await Promise.all(ROUTER_IDS.map(async (id) => readCarpState(run.routers[id].files.carpStateFile) === 'MASTER' && (await readStatus(s.services[id]))?.role === 'MASTER'))).every(Boolean), 100);
       const bothMasterAt = Date.now();
       // Both fight over the IPFO: each sees it moved away, says so, and backs off.
-      await waitFor('both services flagging the IPFO contested', PARTITION_MS, () => ROUTER_IDS.every((id) => contested(s, id)), 250);
+      await waitFor('both services flagging the IPFO contested', PARTITION_MS, async () => (await Promise.all(ROUTER_IDS.map((id) => contested(s, id)))).every(Boolean), 250);
       const contestedAt = Date.now();
       for (const id of ROUTER_IDS) {
         const lines = serviceLog(s.services[id], t0).filter((e) => e.contested === true && /SPLIT BRAIN/.test(e.msg ?? ''));
         expect(lines.length, `${id}'s log says contested`).toBeGreaterThan(0);
-        const res = ovhResource(statusReport(s.services[id]));
+        const res = ovhResource(await readStatus(s.services[id]));
         expect(res?.detail, `${id} claimed`).toMatchObject({ kind: 'ovh', lastClaimAt: expect.any(String) });
       }
       // Keep the partition for the whole counting window (a window to show what does not happen).
@@ -78,17 +79,17 @@ describe.skipIf(skip)('lab e2e: partition of the CARP segment (both MASTER)', ()
       nsExec(NS_SEG, ['ip', 'link', 'set', rb.segPort, 'master', 'br0']);
       partitioned = false;
       // Healed: router A (advskew 0) stays MASTER, router B steps down.
-      await waitFor('one MASTER (router-a) after the heal', 20_000, () => masterOf(run.routers)?.plan.id === 'ra' && statusReport(s.services.rb)?.role === 'BACKUP', 100);
+      await waitFor('one MASTER (router-a) after the heal', 20_000, async () => masterOf(run.routers)?.plan.id === 'ra' && (await readStatus(s.services.rb))?.role === 'BACKUP', 100);
       const oneMasterAt = Date.now();
       await waitFor('the IPFO bound to router-a', 40_000, () => ipfoBinding(ovh) === 'ra', 100);
       const boundAt = Date.now();
-      await waitFor('contested cleared on both services', 40_000, () => ROUTER_IDS.every((id) => !contested(s, id)), 250);
+      await waitFor('contested cleared on both services', 40_000, async () => (await Promise.all(ROUTER_IDS.map((id) => contested(s, id)))).every((c) => !c), 250);
       const clearedAt = Date.now();
-      await waitFor('both services settled', 30_000, () => servicesSettled(Object.values(s.services)), 250);
+      await waitFor('both services settled', 30_000, () => servicesSettledAsync(Object.values(s.services)), 250);
       expect(ipfoBinding(ovh)).toBe('ra');
       expect(ipfoRoute()?.id).toBe('ra');
       expect(localResourcesFollow(s, 'ra')).toBe(true);
-      const res = ovhResource(statusReport(s.services.ra));
+      const res = ovhResource(await readStatus(s.services.ra));
       expect(res?.inSync).toBe(true);
       expect(res?.detail).toMatchObject({ kind: 'ovh', binding: { target: ROUTERS.ra.service, ours: true } });
       // Nothing from the BACKUP once healed.

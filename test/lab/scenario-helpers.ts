@@ -9,7 +9,8 @@ import type { MockRequest } from '../ovh-mock/server.js';
 import type { FailoverIpStatus } from '../../src/resources/contract.js';
 import { startLabOvh, type LabOvh } from './ovh.js';
 import { IPFO, ROUTER_IDS, ROUTERS, SHARED_VMAC, routerForService, routerForVmac, type RouterId, type Strategy } from './plan.js';
-import { servicesSettled, servicesSettledAsync, startService, statusReport, statusText, type ConfigOverrides, type LabService } from './services.js';
+import { reportsSettled, servicesSettled, servicesSettledAsync, startService, statusReport, statusText, type ConfigOverrides, type LabService } from './services.js';
+import { readStatus } from './readouts.js';
 import { Timeline } from './timeline.js';
 import { startLab, type LabRun } from './up.js';
 import { waitFor } from './wait.js';
@@ -176,15 +177,17 @@ export function serviceLog(service: LabService, since = 0): Array<Record<string,
   return out;
 }
 
-/** Why servicesSettled() is false (for a timeout message), or null when it holds. */
-export function unsettledReason(services: readonly LabService[]): string | null {
+/** Why servicesSettled() is false (for a timeout message), or null when it holds. Reads the
+ *  status over the socket, never by a synchronous CLI call: the OVH mock runs in this process. */
+export async function unsettledReason(services: readonly LabService[]): Promise<string | null> {
+  const reports = await Promise.all(services.map((service) => readStatus(service)));
   const reasons: string[] = [];
-  for (const service of services) {
-    const report = statusReport(service);
+  services.forEach((service, index) => {
+    const report = reports[index] ?? null;
     const node = service.router.plan.node;
     if (report === null) {
       reasons.push(`${node}: no status`);
-      continue;
+      return;
     }
     if (!report.readiness.ready) reasons.push(`${node}: not ready`);
     if (report.demotion.total !== 0) reasons.push(`${node}: demotion ${report.demotion.total}`);
@@ -192,19 +195,19 @@ export function unsettledReason(services: readonly LabService[]): string | null 
       if (res.inSync !== true && res.desired != null) reasons.push(`${node}: ${res.id} ${res.inSync === false ? 'out of sync' : 'unknown'}${res.waiting ? ` (${res.waiting})` : ''}${res.lastError ? ` ${res.lastError.code}` : ''}`);
     }
     reasons.push(`${node}: ${report.role}`);
-  }
-  return servicesSettled(services) ? null : reasons.join('; ');
+  });
+  return reportsSettled(reports) ? null : reasons.join('; ');
 }
 
 /** Waits until servicesSettled(); resolves with the reasons it was not, each with when it began
  *  (ms from the call), and throws with them on timeout: where a slow convergence spent its time. */
-export async function waitSettled(services: readonly LabService[], timeoutMs: number, extra: () => boolean = () => true): Promise<string[]> {
+export async function waitSettled(services: readonly LabService[], timeoutMs: number, extra: () => boolean | Promise<boolean> = () => true): Promise<string[]> {
   const start = Date.now();
   const seen: string[] = [];
   let last: string | null = '';
   try {
-    await waitFor('both services settled', timeoutMs, () => {
-      const reason = unsettledReason(services) ?? (extra() ? null : 'condition not met');
+    await waitFor('both services settled', timeoutMs, async () => {
+      const reason = (await unsettledReason(services)) ?? ((await extra()) ? null : 'condition not met');
       if (reason !== last && reason !== null) seen.push(`+${Date.now() - start} ms ${reason}`);
       last = reason;
       return reason === null;

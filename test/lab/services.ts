@@ -197,7 +197,7 @@ export async function servicesSettledAsync(services: readonly LabService[]): Pro
   return reportsSettled(await Promise.all(services.map((service) => readStatus(service))));
 }
 
-function reportsSettled(reports: Array<StatusReport | null>): boolean {
+export function reportsSettled(reports: Array<StatusReport | null>): boolean {
   if (reports.some((r) => r === null)) return false;
   const ok = reports as StatusReport[];
   return (

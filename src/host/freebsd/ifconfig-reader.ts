@@ -18,6 +18,16 @@ export interface IfconfigReaderOptions {
 }
 
 /** Reads interfaces; null means "ifconfig says it does not exist". */
+/** What a resource that reads and changes interfaces through ifconfig is built with (GRE, the vMAC carrier). */
+export interface IfconfigPorts {
+  host: Host;
+  /** Absolute path of ifconfig (config.commands.ifconfig). */
+  ifconfig: string;
+  /** Shared with the CARP observer so the libxo probe runs once; built here when absent. */
+  reader?: IfconfigReader;
+  timeoutMs?: number;
+}
+
 export class IfconfigReader {
   private formatPromise: Promise<IfconfigFormat> | null = null;
 

@@ -2,20 +2,13 @@
 // up always; with create, also its existence, tunnel endpoints and inner addresses. A follow-carp
 // tunnel also stays up while the engine says keepPath: OVH still routes a failover IP here.
 import type { GreTunnelConfig } from '../../config/schema.js';
-import type { Host } from '../../host/ports.js';
 import { validateInterfaceName, validateIpAddress } from '../../host/validate.js';
-import { IfconfigReader } from '../../host/freebsd/ifconfig-reader.js';
+import { IfconfigReader, type IfconfigPorts } from '../../host/freebsd/ifconfig-reader.js';
 import type { ApplyResult, DesiredContext, GreStatus, Plan, Resource, ResourceContext } from '../resource.js';
 import { greStepArgv, planGre, type GreActual, type GreDesired, type GreStep } from './gre-plan.js';
 
-export interface GreResourceOptions {
-  host: Host;
-  /** Absolute path of ifconfig (config.commands.ifconfig). */
-  ifconfig: string;
-  /** Shared with the CARP observer so the libxo probe runs once; built here when absent. */
-  reader?: IfconfigReader;
-  timeoutMs?: number;
-}
+/** The ports it is built with. */
+export type GreResourceOptions = IfconfigPorts;
 
 /** The GRE resource for one config.gre.tunnels entry. Names are checked when it is built. */
 export class GreResource implements Resource<GreDesired, GreActual, GreStep> {

@@ -3,22 +3,15 @@
 // its own hardware MAC otherwise. It never talks to OVH: a failover is ifconfig alone, and OVH
 // being down changes nothing here. See plan.ts for the FreeBSD sequence and why.
 import type { SharedVmacConfig } from '../../config/schema.js';
-import type { Host } from '../../host/ports.js';
 import { validateInterfaceName, validateMacAddress } from '../../host/validate.js';
-import { IfconfigReader } from '../../host/freebsd/ifconfig-reader.js';
+import { IfconfigReader, type IfconfigPorts } from '../../host/freebsd/ifconfig-reader.js';
 import type { ParsedInterface } from '../../host/freebsd/ifconfig-model.js';
 import type { ApplyResultV2, DesiredContext, Mastership, Plan, ResourceContextV2, ResourceV2, VmacCarrierStatus } from '../contract.js';
 import { vmacCarrierArgv } from './argv.js';
 import { planVmacCarrier, type VmacCarrierActual, type VmacCarrierDesired, type VmacCarrierStep } from './plan.js';
 
-export interface VmacCarrierOptions {
-  host: Host;
-  /** Absolute path of ifconfig (config.commands.ifconfig). */
-  ifconfig: string;
-  /** Shared with the CARP observer so the libxo probe runs once; built here when absent. */
-  reader?: IfconfigReader;
-  timeoutMs?: number;
-}
+/** The ports it is built with. */
+export type VmacCarrierOptions = IfconfigPorts;
 
 /** One carrier per interface (several IPFOs on one shared vMAC share it). Names checked when built. */
 export class VmacCarrierResource implements ResourceV2<VmacCarrierDesired, VmacCarrierActual, VmacCarrierStep> {
