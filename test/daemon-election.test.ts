@@ -10,6 +10,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeFreeBsd } from './support/fake-freebsd.js';
 import { cliArgv, request, startDaemon, waitFor, type DaemonProcess } from './support/daemon-process.js';
+import { daemonConfigText } from './support/daemon-config.js';
 
 const run = promisify(execFile);
 const dir = mkdtempSync(join(tmpdir(), 'cfe-daemon-'));
@@ -45,20 +46,10 @@ beforeAll(async () => {
   await openUpstream();
   writeFileSync(
     configPath,
-    `node: router-002
-carp:
-  vhids: [{ vhid: 1, interface: vmx0 }]
-settle: { local_ms: 0, provider_ms: 0 }
-reconcile: { period_s: 1 }
-sockets:
-  intake: { path: ${join(dir, 'intake.sock')} }
-  status: { path: ${statusSock} }
-state_dir: ${stateDir}
-commands: { ifconfig: ${bsd.ifconfig}, sysctl: ${bsd.sysctl} }
-health:
+    daemonConfigText({ dir, statusSock, stateDir: stateDir, bsd, extra: `health:
   checks: [{ name: upstream, type: tcp, host: 127.0.0.1, port: ${port}, interval_ms: 300, timeout_ms: 200, fall: 2, rise: 2, weight: 200 }]
 failback: { mode: manual }
-`,
+` }),
   );
   daemon = startDaemon(configPath);
   await waitFor('MASTER with the check up', async () => {

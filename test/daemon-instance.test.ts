@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { FakeFreeBsd } from './support/fake-freebsd.js';
 import { request, startDaemon, waitFor, type DaemonProcess } from './support/daemon-process.js';
+import { daemonConfigText } from './support/daemon-config.js';
 
 const ROUNDS = 20;
 const dir = mkdtempSync(join(tmpdir(), 'cf-instance-'));
@@ -17,19 +18,9 @@ const bsd = new FakeFreeBsd({ carp: { vmx0: { '1': 'BACKUP' } }, gre: { gre0: fa
 const configPath = join(dir, 'carp-failover.yaml');
 writeFileSync(
   configPath,
-  `node: router-002
-carp:
-  vhids: [{ vhid: 1, interface: vmx0 }]
-settle: { local_ms: 0, provider_ms: 0 }
-reconcile: { period_s: 1 }
-sockets:
-  intake: { path: ${join(dir, 'intake.sock')} }
-  status: { path: ${statusSock} }
-state_dir: ${stateDir}
-commands: { ifconfig: ${bsd.ifconfig}, sysctl: ${bsd.sysctl} }
-gre:
+  daemonConfigText({ dir, statusSock, stateDir: stateDir, bsd, extra: `gre:
   tunnels: [{ interface: gre0 }]
-`,
+` }),
 );
 
 /** Our recorded contributions, summed, as the winner left them in demotion.json. */

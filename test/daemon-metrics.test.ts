@@ -10,6 +10,7 @@ import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { FakeFreeBsd } from './support/fake-freebsd.js';
 import { cliArgv, request, startDaemon, waitFor } from './support/daemon-process.js';
+import { daemonConfigText } from './support/daemon-config.js';
 
 const run = promisify(execFile);
 const dir = mkdtempSync(join(tmpdir(), 'cf-metrics-'));
@@ -20,20 +21,10 @@ function writeConfig(name: string, listen: string): string {
   const path = join(dir, name);
   writeFileSync(
     path,
-    `node: router-002
-carp:
-  vhids: [{ vhid: 1, interface: vmx0 }]
-settle: { local_ms: 0, provider_ms: 0 }
-reconcile: { period_s: 1 }
-sockets:
-  intake: { path: ${join(dir, 'intake.sock')} }
-  status: { path: ${statusSock} }
-state_dir: ${join(dir, 'state')}
-commands: { ifconfig: ${bsd.ifconfig}, sysctl: ${bsd.sysctl} }
-gre:
+    daemonConfigText({ dir, statusSock, stateDir: join(dir, 'state'), bsd, extra: `gre:
   tunnels: [{ interface: gre0 }]
 metrics: { listen: "${listen}" }
-`,
+` }),
   );
   return path;
 }
