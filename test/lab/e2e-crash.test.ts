@@ -65,7 +65,8 @@ describe.skipIf(skip)('lab e2e: kill -9 of the MASTER service mid-claim', () => 
 
       // Where things ended: OVH binding, upstream's route, local resources, the service's view.
       expect(ipfoRoute()?.id).toBe('rb');
-      expect(localResourcesFollow(s, 'rb')).toBe(true);
+      // The old MASTER keeps its tunnel until it reads the IPFO elsewhere (keepPath): wait for it.
+      await waitFor('tunnels and costs following rb', 90_000, () => localResourcesFollow(s, 'rb'), 500);
       const res = ovhResource(await readStatus(restarted));
       expect(res?.inSync).toBe(true);
       expect(res?.detail).toMatchObject({ kind: 'ovh', binding: { target: ROUTERS.rb.service, ours: true }, taskInFlight: null });
